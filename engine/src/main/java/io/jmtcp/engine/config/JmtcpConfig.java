@@ -1,0 +1,289 @@
+package io.jmtcp.engine.config;
+
+import io.jmtcp.engine.dev.DeviceSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The stack's configuration: every key with its default, meaning and validation, and the
+ * resolved values. Sources, later ones overriding earlier ones: the defaults, the properties
+ * file ({@code jmtcp.config}, else {@code ./jmtcp.properties} when it exists), system properties
+ * {@code jmtcp.*}, and explicit options (command line, agent options). A bad value fails at
+ * {@link #load} with a {@link ConfigException} naming the key, the value and what is allowed.
+ *
+ * <p>Immutable and safe to share between threads once loaded.
+ */
+public final class JmtcpConfig {
+
+    private static final Map<String, ConfigKey<?>> KEYS = new LinkedHashMap<>();
+
+    /** System properties under this prefix belong to tests and are not configuration keys. */
+    public static final String TEST_PREFIX = "jmtcp.it.";
+
+    /** Where the properties file is; not itself a stack setting. */
+    public static final String CONFIG_FILE_KEY = "jmtcp.config";
+
+    public static final ConfigKey<DeviceSpec> DEVICE = key("jmtcp.device", "loopback",
+            "loopback[,slots=N] | tap:<ifname>[,queues=N][,mtu=M][,mac=X] | dpdk:<port>",
+            "The network device the stack runs on.", DeviceSpec::parse);
+    public static final ConfigKey<Cidr> IP = key("jmtcp.ip", "127.0.0.1/8", "a.b.c.d/prefix",
+            "The stack's IPv4 address and subnet on its device.", Cidr::parse);
+    public static final ConfigKey<Optional<Integer>> GATEWAY = key("jmtcp.gateway", "", "a.b.c.d inside the subnet, or empty",
+            "Default gateway for destinations outside the subnet; empty = none.",
+            s -> s.isEmpty() ? Optional.empty() : Optional.of(Cidr.parseAddress(s)));
+    public static final ConfigKey<Integer> MTU = key("jmtcp.mtu", "0", "0 (the device's own) or 68..65535",
+            "IP MTU; 0 takes the device's default (1500 for TAP, 16384 for loopback).",
+            s -> intIn(s, 0, 65535, 68));
+    public static final ConfigKey<Integer> ENGINES = key("jmtcp.engines", "1", "1..64",
+            "Number of engines, each owning one device queue and the flows that hash to it.",
+            s -> intIn(s, 1, 64, 1));
+    public static final ConfigKey<String> IDLE = key("jmtcp.idle", "adaptive", "adaptive | spin",
+            "What an engine does with nothing to do: adaptive spins briefly, yields, then sleeps on its"
+                    + " device until a frame, a wakeup or its next timer; spin never sleeps (needs a spare core).",
+            s -> oneOf(s, "adaptive", "spin"));
+    public static final ConfigKey<Long> IDLE_MAX_SLEEP = key("jmtcp.idle.max-sleep", "100ms", "a duration 1us..10s",
+            "Longest sleep of an idle engine between timer checks.", s -> durationIn(s, 1_000L, 10_000_000_000L));
+    public static final ConfigKey<Integer> BURST = key("jmtcp.burst", "64", "1..256",
+            "Frames moved per device burst.", s -> intIn(s, 1, 256, 1));
+    public static final ConfigKey<Optional<Path>> PCAP = key("jmtcp.pcap", "", "a file path, or empty",
+            "Write every frame the stack sends or receives to this pcap file.",
+            s -> s.isEmpty() ? Optional.empty() : Optional.of(Path.of(s)));
+    public static final ConfigKey<Long> ARP_TIMEOUT = key("jmtcp.arp.timeout", "60s", "a duration 1s..1h",
+            "How long a resolved neighbour stays valid without being refreshed.",
+            s -> durationIn(s, 1_000_000_000L, 3_600_000_000_000L));
+    public static final ConfigKey<Long> ARP_RETRY = key("jmtcp.arp.retry", "1s", "a duration 10ms..60s",
+            "Interval between ARP requests for an unresolved neighbour.",
+            s -> durationIn(s, 10_000_000L, 60_000_000_000L));
+    public static final ConfigKey<Integer> ARP_ATTEMPTS = key("jmtcp.arp.attempts", "3", "1..20",
+            "ARP requests sent before a neighbour is declared unreachable.", s -> intIn(s, 1, 20, 1));
+    public static final ConfigKey<Integer> ARP_PENDING = key("jmtcp.arp.pending", "64", "1..4096",
+            "Packets per engine that may wait for address resolution; more are dropped and counted.",
+            s -> intIn(s, 1, 4096, 1));
+    public static final ConfigKey<Integer> ARP_CACHE_SIZE = key("jmtcp.arp.cache-size", "1024", "16..1048576",
+            "Neighbour entries per engine; the least recently confirmed is evicted beyond it.",
+            s -> intIn(s, 16, 1 << 20, 16));
+    public static final ConfigKey<Integer> IP_TTL = key("jmtcp.ip.ttl", "64", "1..255",
+            "Time to live of packets the stack originates.", s -> intIn(s, 1, 255, 1));
+    public static final ConfigKey<Long> REASSEMBLY_TIMEOUT = key("jmtcp.ip.reassembly.timeout", "30s",
+            "a duration 1s..120s", "How long fragments of one datagram wait for the rest (RFC 791; Linux uses 30s).",
+            s -> durationIn(s, 1_000_000_000L, 120_000_000_000L));
+    public static final ConfigKey<Integer> REASSEMBLY_BUFFERS = key("jmtcp.ip.reassembly.buffers", "16", "0..1024",
+            "Datagrams per engine that may be in reassembly at once, 64 KiB each; 0 drops every fragment.",
+            s -> intIn(s, 0, 1024, 0));
+    public static final ConfigKey<Long> ICMP_RATE = key("jmtcp.icmp.error-interval", "1ms", "a duration 0..10s",
+            "Least interval between ICMP error messages an engine sends (RFC 1812 4.3.2.8); 0 = no limit.",
+            s -> durationIn(s, 0L, 10_000_000_000L));
+    public static final ConfigKey<Boolean> JMX = key("jmtcp.jmx", "true", "true | false",
+            "Publish an MBean per engine (counters, endpoints) under io.jmtcp:type=Engine.", JmtcpConfig::bool);
+    public static final ConfigKey<String> NAME = key("jmtcp.name", "jmtcp", "[A-Za-z0-9_.-]{1,64}",
+            "Name of this stack in thread names and JMX object names.", s -> {
+                if (!s.matches("[A-Za-z0-9_.-]{1,64}")) {
+                    throw new IllegalArgumentException();
+                }
+                return s;
+            });
+
+    private final Map<String, Object> values;
+    private final Map<String, String> texts;
+
+    private JmtcpConfig(Map<String, Object> values, Map<String, String> texts) {
+        this.values = values;
+        this.texts = texts;
+    }
+
+    /** Every key, in declaration order. */
+    public static List<ConfigKey<?>> keys() {
+        return List.copyOf(KEYS.values());
+    }
+
+    /** The defaults, without reading any file or system property. */
+    public static JmtcpConfig defaults() {
+        return resolve(Map.of());
+    }
+
+    /** Defaults overridden by {@code options} only (tests, embedding). */
+    public static JmtcpConfig of(Map<String, String> options) {
+        return resolve(options);
+    }
+
+    /**
+     * Resolves defaults &lt; file &lt; system properties &lt; {@code options}. Option keys may be
+     * given with or without the {@code jmtcp.} prefix.
+     */
+    public static JmtcpConfig load(Map<String, String> options) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        Map<String, String> normalisedOptions = normalise(options);
+        Properties system = System.getProperties();
+        String file = normalisedOptions.getOrDefault(CONFIG_FILE_KEY, system.getProperty(CONFIG_FILE_KEY));
+        if (file != null) {
+            merged.putAll(readFile(Path.of(file), true));
+        } else if (Files.isRegularFile(Path.of("jmtcp.properties"))) {
+            merged.putAll(readFile(Path.of("jmtcp.properties"), false));
+        }
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith("jmtcp.") && !name.startsWith(TEST_PREFIX) && !name.startsWith("jmtcp.agent.")) {
+                merged.put(name, system.getProperty(name));
+            }
+        }
+        merged.putAll(normalisedOptions);
+        merged.remove(CONFIG_FILE_KEY);
+        return resolve(merged);
+    }
+
+    private static Map<String, String> normalise(Map<String, String> options) {
+        Map<String, String> out = new LinkedHashMap<>();
+        options.forEach((k, v) -> out.put(k.startsWith("jmtcp.") ? k : "jmtcp." + k, v));
+        return out;
+    }
+
+    private static Map<String, String> readFile(Path path, boolean required) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(path)) {
+            p.load(in);
+        } catch (IOException e) {
+            if (!required) {
+                return Map.of();
+            }
+            throw new ConfigException(CONFIG_FILE_KEY, path.toString(), "a readable properties file (" + e + ")");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : p.stringPropertyNames()) {
+            out.put(name.startsWith("jmtcp.") ? name : "jmtcp." + name, p.getProperty(name));
+        }
+        return out;
+    }
+
+    private static JmtcpConfig resolve(Map<String, String> given) {
+        Map<String, String> normalised = normalise(given);
+        for (String name : normalised.keySet()) {
+            if (!KEYS.containsKey(name)) {
+                throw new ConfigException(name, "unknown configuration key; known keys: " + String.join(", ", KEYS.keySet()));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (ConfigKey<?> key : KEYS.values()) {
+            String text = normalised.getOrDefault(key.name(), key.defaultText());
+            values.put(key.name(), key.parse(text));
+            texts.put(key.name(), text);
+        }
+        JmtcpConfig config = new JmtcpConfig(Collections.unmodifiableMap(values), Collections.unmodifiableMap(texts));
+        config.crossCheck();
+        return config;
+    }
+
+    private void crossCheck() {
+        Optional<Integer> gw = get(GATEWAY);
+        if (gw.isPresent() && !get(IP).contains(gw.get())) {
+            throw new ConfigException(GATEWAY.name(), Cidr.format(gw.get()),
+                    "an address inside the stack's subnet " + get(IP));
+        }
+    }
+
+    /** The value of a key. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        return (T) values.get(key.name());
+    }
+
+    /** The text a key was resolved from. */
+    public String text(ConfigKey<?> key) {
+        return texts.get(key.name());
+    }
+
+    /** A copy with some keys replaced (validated like any other source). */
+    public JmtcpConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(texts);
+        merged.putAll(normalise(overrides));
+        return resolve(merged);
+    }
+
+    /** The reference of every key (Markdown table), for docs and {@code --help}. */
+    public static String reference() {
+        StringBuilder sb = new StringBuilder("| key | default | allowed | meaning |\n|---|---|---|---|\n");
+        for (ConfigKey<?> k : KEYS.values()) {
+            sb.append("| `").append(k.name()).append("` | ").append(k.defaultText().isEmpty() ? "(none)" : "`" + k.defaultText() + "`")
+                    .append(" | ").append(k.allowed().replace("|", "\\|")).append(" | ").append(k.description()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return texts.toString();
+    }
+
+    // ------------------------------------------------------------------ parsers
+
+    private static <T> ConfigKey<T> key(String name, String def, String allowed, String doc,
+            java.util.function.Function<String, T> parser) {
+        ConfigKey<T> k = new ConfigKey<>(name, def, allowed, doc, parser);
+        KEYS.put(name, k);
+        return k;
+    }
+
+    static int intIn(String s, int min, int max, int minNonZero) {
+        int v = Integer.parseInt(s);
+        if (v < min || v > max || (v != 0 && v < minNonZero)) {
+            throw new IllegalArgumentException();
+        }
+        return v;
+    }
+
+    static boolean bool(String s) {
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new IllegalArgumentException();
+        }
+    }
+
+    static String oneOf(String s, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(s)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException();
+    }
+
+    static long durationIn(String s, long minNanos, long maxNanos) {
+        long v = parseDuration(s);
+        if (v < minNanos || v > maxNanos) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return v;
+    }
+
+    /** Parses {@code 10ns}, {@code 5us}, {@code 200ms}, {@code 30s}, {@code 2m}, {@code 1h} to nanoseconds. */
+    public static long parseDuration(String s) {
+        String[][] units = {{"ns", "1"}, {"us", "1000"}, {"ms", "1000000"}, {"s", "1000000000"},
+            {"m", "60000000000"}, {"h", "3600000000000"}};
+        List<String[]> ordered = new ArrayList<>(List.of(units));
+        ordered.sort((a, b) -> b[0].length() - a[0].length());
+        for (String[] u : ordered) {
+            if (s.endsWith(u[0])) {
+                String number = s.substring(0, s.length() - u[0].length()).trim();
+                if (number.isEmpty() || !number.chars().allMatch(Character::isDigit)) {
+                    break;
+                }
+                return Math.multiplyExact(Long.parseLong(number), Long.parseLong(u[1]));
+            }
+        }
+        throw new IllegalArgumentException("not a duration like 200ms, 30s");
+    }
+
+}

@@ -1,0 +1,333 @@
+package io.jmtcp.engine.ip;
+
+import io.jmtcp.engine.arp.Arp;
+import io.jmtcp.engine.dev.TxQueue;
+import io.jmtcp.engine.stats.Counter;
+import io.jmtcp.engine.stats.Counters;
+import io.jmtcp.engine.timer.Timers;
+import io.jmtcp.engine.wire.EthernetFrame;
+import io.jmtcp.engine.wire.Icmpv4Packet;
+import io.jmtcp.engine.wire.Ipv4Address;
+import io.jmtcp.engine.wire.Ipv4Packet;
+import java.nio.ByteBuffer;
+
+/**
+ * IPv4 for one engine: input validation with a counter for every reason to drop (RFC 791,
+ * RFC 1122 3.2.1), reassembly, dispatch to protocol handlers, and output with routing, ARP
+ * resolution and fragmentation.
+ *
+ * <p>Output is zero-copy for packets that fit a frame: {@link #begin} takes a device frame,
+ * the caller writes its payload in place at {@link #payloadOffset}, and {@link #send} writes
+ * the Ethernet and IPv4 headers around it. Owned by the engine thread.
+ */
+public final class Ipv4Layer {
+
+    private static final int ETH = EthernetFrame.HEADER_LENGTH;
+    private static final int IP = Ipv4Packet.MIN_HEADER_LENGTH;
+
+    private final long ourMac;
+    private final Route route;
+    private final int mtu;
+    private final int ttl;
+    private final boolean rxChecksumVerified;
+    private final TxQueue tx;
+    private final Arp arp;
+    private final Counters counters;
+    private final Reassembly reassembly;
+    private final ProtocolHandler[] handlers = new ProtocolHandler[256];
+    private final Icmp icmp;
+
+    private final Ipv4Packet in = new Ipv4Packet();
+    private final Ipv4Packet reassembled = new Ipv4Packet();
+    private final Ipv4Packet out = new Ipv4Packet();
+    private final EthernetFrame eth = new EthernetFrame();
+    private int identification;
+
+    public Ipv4Layer(long ourMac, Route route, int mtu, int ttl, boolean rxChecksumVerified,
+            int reassemblyBuffers, long reassemblyTimeoutNanos, long icmpErrorIntervalNanos,
+            TxQueue tx, Arp arp, Counters counters, Timers timers, int identificationSeed) {
+        this.ourMac = ourMac;
+        this.route = route;
+        this.mtu = mtu;
+        this.ttl = ttl;
+        this.rxChecksumVerified = rxChecksumVerified;
+        this.tx = tx;
+        this.arp = arp;
+        this.counters = counters;
+        this.reassembly = new Reassembly(reassemblyBuffers, reassemblyTimeoutNanos, counters, timers);
+        this.identification = identificationSeed;
+        this.icmp = new Icmp(this, counters, icmpErrorIntervalNanos);
+        handlers[Ipv4Packet.PROTOCOL_ICMP] = icmp;
+        handlers[Ipv4Packet.PROTOCOL_UDP] = new Udp(icmp, counters);
+    }
+
+    /** Registers the handler of an IP protocol (TCP registers itself here). */
+    public void register(int protocol, ProtocolHandler handler) {
+        handlers[protocol] = handler;
+    }
+
+    /** ICMP of this engine (echo, errors). */
+    public Icmp icmp() {
+        return icmp;
+    }
+
+    /** The route table. */
+    public Route route() {
+        return route;
+    }
+
+    /** The IP MTU. */
+    public int mtu() {
+        return mtu;
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /** Processes the IPv4 packet at {@code offset} (absolute) within {@code length} bytes of frame. */
+    public void input(ByteBuffer buffer, int offset, int length, long now) {
+        counters.increment(Counter.IP_RX_PACKETS);
+        // RFC 1122 3.2.1.1-3.2.1.3: check version, header length, total length, checksum, addresses
+        if (length < IP) {
+            counters.increment(Counter.RX_DROP_IP_TRUNCATED);
+            return;
+        }
+        int versionIhl = buffer.get(offset) & 0xff;
+        if ((versionIhl >>> 4) != 4) {
+            counters.increment(Counter.RX_DROP_IP_BAD_VERSION);
+            return;
+        }
+        int headerLength = (versionIhl & 0x0f) << 2;
+        if (headerLength < IP) {
+            counters.increment(Counter.RX_DROP_IP_BAD_HEADER_LENGTH);
+            return;
+        }
+        int totalLength = buffer.getShort(offset + 2) & 0xffff;
+        if (headerLength > length) {
+            counters.increment(Counter.RX_DROP_IP_TRUNCATED);
+            return;
+        }
+        if (totalLength < headerLength) {
+            counters.increment(Counter.RX_DROP_IP_BAD_TOTAL_LENGTH);
+            return;
+        }
+        if (totalLength > length) {
+            counters.increment(Counter.RX_DROP_IP_TRUNCATED);
+            return;
+        }
+        // the frame may carry Ethernet padding beyond the total length: trim it
+        in.wrap(buffer, offset, totalLength);
+        if (!in.checkLength()) {
+            counters.increment(Counter.RX_DROP_IP_TRUNCATED);
+            return;
+        }
+        if (!rxChecksumVerified && !in.verifyChecksum()) {
+            counters.increment(Counter.RX_DROP_IP_BAD_CHECKSUM);
+            return;
+        }
+        // RFC 1122 3.2.1.7: a host must not discard a datagram just because its TTL is below 2.
+        int source = in.source();
+        if (Ipv4Address.isMulticast(source) || source == -1 || (route.isBroadcast(source) && source != 0)) {
+            counters.increment(Counter.RX_DROP_IP_BAD_SOURCE);
+            return;
+        }
+        int destination = in.destination();
+        boolean broadcast = route.isBroadcast(destination);
+        if (!broadcast && !route.isLocal(destination)) {
+            counters.increment(Counter.RX_DROP_IP_NOT_FOR_US);
+            return;
+        }
+        if (in.isFragment()) {
+            counters.increment(Counter.IP_FRAGMENTS_RX);
+            int slot = reassembly.add(in, now);
+            if (slot >= 0) {
+                reassembly.wrapComplete(slot, reassembled);
+                deliver(reassembled, broadcast, now);
+                reassembly.release(slot);
+            }
+            return;
+        }
+        deliver(in, broadcast, now);
+    }
+
+    private void deliver(Ipv4Packet packet, boolean broadcast, long now) {
+        ProtocolHandler h = handlers[packet.protocol()];
+        if (h != null) {
+            h.input(packet, broadcast, now);
+            return;
+        }
+        counters.increment(Counter.RX_DROP_PROTOCOL_UNREACHABLE);
+        if (!broadcast) {
+            // RFC 1122 3.2.2.1: a host should report an unknown transport protocol
+            icmp.sendError(packet, Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_PROTOCOL_UNREACHABLE, 0, now);
+        }
+    }
+
+    /** A reassembly timer fired (dispatched by the engine). */
+    public void onReassemblyTimer(int slot, long now) {
+        if (!reassembly.inUse(slot)) {
+            return;
+        }
+        reassembly.expired(slot);
+        if (reassembly.hasFirstFragment(slot)) {
+            // RFC 792 / RFC 1122 3.2.2.4: time exceeded, fragment reassembly time exceeded
+            reassembly.wrapFirst(slot, reassembled);
+            icmp.sendError(reassembled, Icmpv4Packet.TYPE_TIME_EXCEEDED, 1, 0, now);
+        }
+        reassembly.release(slot);
+    }
+
+    /** Timer kind of reassembly timeouts. */
+    public static int reassemblyTimerKind() {
+        return Reassembly.TIMER_KIND;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /**
+     * Takes a frame for a packet whose payload the caller writes at {@link #payloadOffset}.
+     *
+     * @return a handle, or -1 when the device has no buffer (counted)
+     */
+    public int begin() {
+        int f = tx.acquire();
+        if (f < 0) {
+            counters.increment(Counter.TX_DROP_NO_BUFFER);
+        }
+        return f;
+    }
+
+    /** The buffer of a handle from {@link #begin}. */
+    public ByteBuffer buffer(int handle) {
+        return tx.buffer(handle);
+    }
+
+    /** Where the caller writes the payload (absolute offset, after a 20-byte IPv4 header). */
+    public int payloadOffset(int handle) {
+        return tx.offset(handle) + ETH + IP;
+    }
+
+    /** Most payload bytes a single unfragmented packet can carry. */
+    public int maxPayload(int handle) {
+        return Math.min(mtu, tx.capacity(handle) - ETH) - IP;
+    }
+
+    /**
+     * Finishes a packet begun with {@link #begin}: writes the IPv4 and Ethernet headers, resolves
+     * the next hop and sends, or parks the frame with ARP until the neighbour answers.
+     *
+     * @return false if it could not be sent or queued (no route; counted)
+     */
+    public boolean send(int handle, int source, int destination, int protocol, int payloadLength,
+            int typeOfService, boolean dontFragment) {
+        ByteBuffer b = tx.buffer(handle);
+        int frame = tx.offset(handle);
+        int total = IP + payloadLength;
+        out.wrap(b, frame + ETH, total);
+        out.versionAndHeaderLength(IP);
+        out.typeOfService(typeOfService);
+        out.totalLength(total);
+        out.identification(nextIdentification());
+        out.flagsAndFragmentOffset(dontFragment, false, 0);
+        out.timeToLive(ttl);
+        out.protocol(protocol);
+        out.source(source);
+        out.destination(destination);
+        out.computeChecksum();
+        return transmit(handle, destination, ETH + total);
+    }
+
+    /** Abandons a handle from {@link #begin}. */
+    public void abandon(int handle) {
+        tx.commit(handle, 0);
+    }
+
+    private boolean transmit(int handle, int destination, int frameLength) {
+        int nextHop = route.nextHop(destination);
+        if (nextHop == Route.NO_ROUTE) {
+            counters.increment(Counter.TX_DROP_NO_ROUTE);
+            tx.commit(handle, 0);
+            return false;
+        }
+        ByteBuffer b = tx.buffer(handle);
+        int frame = tx.offset(handle);
+        eth.wrap(b, frame, frameLength);
+        eth.source(ourMac);
+        eth.etherType(EthernetFrame.ETHERTYPE_IPV4);
+        long mac;
+        if (route.isLocal(nextHop)) {
+            mac = ourMac; // to ourselves: the loopback device turns it around
+        } else if (route.isBroadcast(nextHop)) {
+            mac = io.jmtcp.engine.wire.MacAddress.BROADCAST;
+        } else {
+            mac = arp.lookup(nextHop, nowForArp);
+        }
+        if (mac < 0) {
+            eth.destination(0L);
+            arp.enqueue(nextHop, b, frame, frameLength);
+            tx.commit(handle, 0);
+            return true;
+        }
+        eth.destination(mac);
+        tx.commit(handle, frameLength);
+        counters.increment(Counter.IP_TX_PACKETS);
+        return true;
+    }
+
+    private long nowForArp;
+
+    /** The engine sets the duty cycle's clock reading before processing (used for ARP ageing). */
+    public void now(long now) {
+        this.nowForArp = now;
+    }
+
+    /**
+     * Sends a payload held elsewhere (e.g. a reassembled echo), copying it into as many
+     * fragments as the MTU needs (RFC 791 3.2, fragmentation procedure).
+     */
+    public boolean sendCopy(int source, int destination, int protocol, ByteBuffer data, int offset, int length,
+            int typeOfService) {
+        int id = nextIdentification();
+        int maxFragment = (mtu - IP) & ~7;
+        int sent = 0;
+        do {
+            int chunk = Math.min(length - sent, maxFragment);
+            boolean more = sent + chunk < length;
+            int h = begin();
+            if (h < 0) {
+                return false;
+            }
+            if (chunk > maxPayload(h)) {
+                chunk = maxPayload(h) & ~7;
+                more = sent + chunk < length;
+            }
+            ByteBuffer b = tx.buffer(h);
+            int frame = tx.offset(h);
+            b.put(frame + ETH + IP, data, offset + sent, chunk);
+            int total = IP + chunk;
+            out.wrap(b, frame + ETH, total);
+            out.versionAndHeaderLength(IP);
+            out.typeOfService(typeOfService);
+            out.totalLength(total);
+            out.identification(id);
+            out.flagsAndFragmentOffset(false, more, sent);
+            out.timeToLive(ttl);
+            out.protocol(protocol);
+            out.source(source);
+            out.destination(destination);
+            out.computeChecksum();
+            if (more || sent > 0) {
+                counters.increment(Counter.IP_FRAGMENTS_TX);
+            }
+            if (!transmit(h, destination, ETH + total)) {
+                return false;
+            }
+            sent += chunk;
+        } while (sent < length);
+        return true;
+    }
+
+    private int nextIdentification() {
+        identification = (identification + 1) & 0xffff;
+        return identification;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * IPv4 and ICMPv4: input validation with a counter per drop reason, fragment reassembly with
+ * memory and time limits, the route table, output with ARP resolution and fragmentation, echo
+ * replies and rate-limited ICMP errors. Protocols above (UDP here, TCP later) register a
+ * {@link io.jmtcp.engine.ip.ProtocolHandler}; TCP emits only through
+ * {@link io.jmtcp.engine.ip.Ipv4Layer}, never a device.
+ *
+ * <p>Threading: everything here belongs to one engine thread.
+ */
+package io.jmtcp.engine.ip;

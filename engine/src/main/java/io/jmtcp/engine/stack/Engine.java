@@ -1,0 +1,232 @@
+package io.jmtcp.engine.stack;
+
+import io.jmtcp.engine.arp.Arp;
+import io.jmtcp.engine.config.JmtcpConfig;
+import io.jmtcp.engine.dev.FrameBatch;
+import io.jmtcp.engine.dev.NetDevice;
+import io.jmtcp.engine.dev.TxQueue;
+import io.jmtcp.engine.ip.Icmp;
+import io.jmtcp.engine.ip.Ipv4Layer;
+import io.jmtcp.engine.ip.Route;
+import io.jmtcp.engine.stats.Counter;
+import io.jmtcp.engine.stats.Counters;
+import io.jmtcp.engine.timer.Timers;
+import io.jmtcp.engine.wire.EthernetFrame;
+import io.jmtcp.engine.wire.MacAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
+
+/**
+ * One engine: owns one device queue and everything that arrives on it, and runs the duty cycle
+ * of DESIGN.md 3.1 as an Agrona {@link Agent}: read the clock once; receive a burst and process
+ * each frame; expire timers; drain commands from other threads; transmit; (flush events).
+ * {@link #doWork()} returns how much it did so an idle strategy can decide to sleep.
+ *
+ * <p>Threading: only the thread running {@code doWork} touches the engine's state. Other
+ * threads use {@link #submit} (a lock-free MPSC queue plus a device wakeup) and the counters.
+ */
+public final class Engine implements Agent {
+
+    private static final int TIMER_LIMIT = 1024;
+    private static final int COMMAND_LIMIT = 256;
+
+    private final int id;
+    private final String roleName;
+    private final NetDevice device;
+    private final int queue;
+    private final NanoClock clock;
+    private final Counters counters = new Counters();
+    private final FrameBatch rx;
+    private final TxQueue tx;
+    private final Timers timers;
+    private final Arp arp;
+    private final Ipv4Layer ip;
+    private final long mac;
+    private final long maxSleepNanos;
+    private final MpscAtomicArrayQueue<EngineCommand> commands = new MpscAtomicArrayQueue<>(4096);
+    private final Consumer<EngineCommand> runCommand = this::runCommand;
+    private final EthernetFrame eth = new EthernetFrame();
+    private long now;
+
+    public Engine(int id, String stackName, NetDevice device, int queue, JmtcpConfig config, Route route, NanoClock clock) {
+        this.id = id;
+        this.roleName = stackName + "-engine-" + id;
+        this.device = device;
+        this.queue = queue;
+        this.clock = clock;
+        this.now = clock.nanoTime();
+        this.mac = device.macAddress();
+        int burst = config.get(JmtcpConfig.BURST);
+        this.rx = new FrameBatch(burst);
+        this.tx = new TxQueue(device, queue, burst);
+        this.maxSleepNanos = config.get(JmtcpConfig.IDLE_MAX_SLEEP);
+        this.timers = new Timers(now, this::onTimer);
+        int mtu = device.capabilities().mtu();
+        this.arp = new Arp(mac, route.address(), config.get(JmtcpConfig.ARP_TIMEOUT), config.get(JmtcpConfig.ARP_RETRY),
+                config.get(JmtcpConfig.ARP_ATTEMPTS), config.get(JmtcpConfig.ARP_CACHE_SIZE),
+                config.get(JmtcpConfig.ARP_PENDING), device.capabilities().frameCapacity(), tx, counters, timers);
+        this.ip = new Ipv4Layer(mac, route, mtu, config.get(JmtcpConfig.IP_TTL),
+                device.capabilities().rxChecksumVerified(), config.get(JmtcpConfig.REASSEMBLY_BUFFERS),
+                config.get(JmtcpConfig.REASSEMBLY_TIMEOUT), config.get(JmtcpConfig.ICMP_RATE), tx, arp, counters, timers,
+                ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    /** The duty cycle (DESIGN.md 3.1). Engine thread. */
+    @Override
+    public int doWork() {
+        long t = clock.nanoTime(); // 1. one clock reading for the whole cycle
+        now = t;
+        ip.now(t);
+        int work = 0;
+
+        // 2. receive a burst and process each frame in place
+        int n = device.rxBurst(queue, rx);
+        if (n > 0) {
+            for (int i = 0; i < n; i++) {
+                input(rx.buffer(i), rx.offset(i), rx.length(i));
+            }
+            device.rxRelease(queue, rx);
+            work += n;
+        }
+
+        // 3. timers
+        work += timers.poll(t, TIMER_LIMIT);
+
+        // 4. commands from other threads
+        int c = commands.drain(runCommand, COMMAND_LIMIT);
+        if (c > 0) {
+            counters.add(Counter.COMMANDS, c);
+            work += c;
+        }
+
+        // 5.-6. output generated above leaves in one burst
+        long framesBefore = tx.frames();
+        long bytesBefore = tx.bytes();
+        tx.flush();
+        counters.add(Counter.TX_FRAMES, tx.frames() - framesBefore);
+        counters.add(Counter.TX_BYTES, tx.bytes() - bytesBefore);
+
+        counters.increment(Counter.DUTY_CYCLES);
+        return work;
+    }
+
+    /** Ethernet II input (IEEE 802.3 with 802.1Q tags skipped). Engine thread. */
+    void input(ByteBuffer buffer, int offset, int length) {
+        counters.increment(Counter.RX_FRAMES);
+        counters.add(Counter.RX_BYTES, length);
+        eth.wrap(buffer, offset, length);
+        if (!eth.checkLength()) {
+            counters.increment(Counter.RX_DROP_ETH_TRUNCATED);
+            return;
+        }
+        long dst = eth.destination();
+        if (dst != mac && dst != MacAddress.BROADCAST) {
+            counters.increment(Counter.RX_DROP_ETH_NOT_FOR_US);
+            return;
+        }
+        int type = eth.etherType();
+        int payload = eth.payloadOffset();
+        int payloadLength = eth.payloadLength();
+        if (type == EthernetFrame.ETHERTYPE_IPV4) {
+            ip.input(buffer, payload, payloadLength, now);
+        } else if (type == EthernetFrame.ETHERTYPE_ARP) {
+            arp.input(buffer, payload, payloadLength, now);
+        } else {
+            counters.increment(Counter.RX_DROP_ETH_UNKNOWN_TYPE);
+        }
+    }
+
+    private void onTimer(int kind, int index, long at) {
+        if (kind == Arp.TIMER_KIND) {
+            arp.onTimer(index, at);
+        } else if (kind == Ipv4Layer.reassemblyTimerKind()) {
+            ip.onReassemblyTimer(index, at);
+        }
+    }
+
+    private void runCommand(EngineCommand command) {
+        command.execute(this, now);
+    }
+
+    /**
+     * Hands work to the engine from any thread and wakes it if it sleeps.
+     *
+     * @return false if the command queue is full
+     */
+    public boolean submit(EngineCommand command) {
+        if (!commands.offer(command)) {
+            return false;
+        }
+        device.wakeup(queue);
+        return true;
+    }
+
+    /** How long an idle engine may sleep: until its next timer, at most the configured maximum. */
+    long sleepNanos() {
+        long next = timers.earliestDeadline();
+        if (next == Long.MAX_VALUE) {
+            return maxSleepNanos;
+        }
+        long until = next - clock.nanoTime();
+        return Math.max(0, Math.min(until, maxSleepNanos));
+    }
+
+    /** Whether commands are waiting (the idle strategy must not sleep then). */
+    boolean hasCommands() {
+        return !commands.isEmpty();
+    }
+
+    @Override
+    public String roleName() {
+        return roleName;
+    }
+
+    /** This engine's number within its stack. */
+    public int id() {
+        return id;
+    }
+
+    /** The device queue it owns. */
+    public int queue() {
+        return queue;
+    }
+
+    /** The device. */
+    public NetDevice device() {
+        return device;
+    }
+
+    /** Counters; readable from any thread. */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** ARP of this engine (engine thread only, except {@link Arp#describe}). */
+    public Arp arp() {
+        return arp;
+    }
+
+    /** IPv4 of this engine (engine thread only). */
+    public Ipv4Layer ip() {
+        return ip;
+    }
+
+    /** ICMP of this engine (engine thread only). */
+    public Icmp icmp() {
+        return ip.icmp();
+    }
+
+    /** Timers of this engine (engine thread only). */
+    public Timers timers() {
+        return timers;
+    }
+
+    /** The clock reading of the current duty cycle. */
+    public long now() {
+        return now;
+    }
+}

@@ -1,0 +1,11 @@
+package io.jmtcp.engine.stack;
+
+/**
+ * Work another thread hands to an engine; it runs on the engine thread during the command step
+ * of the duty cycle (DESIGN.md 3.1 step 4), where it may touch the engine's state.
+ */
+@FunctionalInterface
+public interface EngineCommand {
+    /** Runs on the engine thread. */
+    void execute(Engine engine, long now);
+}

@@ -1,0 +1,58 @@
+package io.jmtcp.engine.stack;
+
+import io.jmtcp.engine.stats.Counter;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * The adaptive idle strategy of an engine: after a cycle with no work it spins briefly, then
+ * yields, then sleeps on its device (a TAP fd, a ring doorbell) until a frame arrives, another
+ * thread hands it work, or its next timer is due. So an idle engine costs no CPU on a 2-core
+ * machine, yet wakes at once for work.
+ */
+final class EngineIdleStrategy implements IdleStrategy {
+
+    private static final int SPINS = 64;
+    private static final int YIELDS = 8;
+
+    private final Engine engine;
+    private int idleCycles;
+
+    EngineIdleStrategy(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void idle(int workCount) {
+        if (workCount > 0) {
+            idleCycles = 0;
+            return;
+        }
+        idle();
+    }
+
+    @Override
+    public void idle() {
+        int n = idleCycles++;
+        if (n < SPINS) {
+            Thread.onSpinWait();
+        } else if (n < SPINS + YIELDS) {
+            Thread.yield();
+        } else if (!engine.hasCommands()) {
+            long sleep = engine.sleepNanos();
+            if (sleep > 0) {
+                engine.counters().increment(Counter.IDLE_SLEEPS);
+                engine.device().awaitRx(engine.queue(), sleep);
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
+        idleCycles = 0;
+    }
+
+    @Override
+    public String alias() {
+        return "jmtcp-adaptive";
+    }
+}

@@ -1,0 +1,119 @@
+package io.jmtcp.engine.timer;
+
+import java.util.concurrent.TimeUnit;
+import org.agrona.DeadlineTimerWheel;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * An engine's timers: Agrona's {@link DeadlineTimerWheel} (O(1) schedule and cancel) plus the
+ * owner of each timer, encoded as a kind (which layer: ARP, reassembly, TCP, ...) and an index
+ * (which entry of that layer). Expired timers are dispatched to one {@link Handler}.
+ *
+ * <p>Owned by the engine thread. After warm-up, scheduling and expiry allocate nothing.
+ */
+public final class Timers {
+
+    /** Receives expired timers. */
+    @FunctionalInterface
+    public interface Handler {
+        /** A timer of {@code kind} for entry {@code index} fired at {@code now}. */
+        void onTimer(int kind, int index, long now);
+    }
+
+    /** Returned by {@link #schedule} when nothing was scheduled; never a real timer id. */
+    public static final long NONE = DeadlineTimerWheel.NULL_DEADLINE;
+
+    private static final long TICK_NANOS = 1L << 20; // ~1.05 ms
+    private static final int TICKS_PER_WHEEL = 1024;
+
+    private final DeadlineTimerWheel wheel;
+    private final Long2LongHashMap owners = new Long2LongHashMap(-1L);
+    private final Handler handler;
+    private final DeadlineTimerWheel.TimerHandler dispatch;
+    private long earliest = Long.MAX_VALUE;
+    private boolean earliestKnown = true;
+    private long pollNow;
+
+    public Timers(long startNanos, Handler handler) {
+        this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, startNanos, TICK_NANOS, TICKS_PER_WHEEL);
+        this.handler = handler;
+        this.dispatch = this::expire;
+    }
+
+    /** Schedules a timer; returns its id for {@link #cancel}. */
+    public long schedule(int kind, int index, long deadlineNanos) {
+        long id = wheel.scheduleTimer(deadlineNanos);
+        owners.put(id, ((long) kind << 32) | (index & 0xffff_ffffL));
+        if (earliestKnown && deadlineNanos < earliest) {
+            earliest = deadlineNanos;
+        }
+        return id;
+    }
+
+    /** Cancels a timer (no effect for {@link #NONE} or an expired id); always returns NONE. */
+    public long cancel(long timerId) {
+        if (timerId != NONE && owners.remove(timerId) != -1L) {
+            wheel.cancelTimer(timerId);
+            earliestKnown = false;
+        }
+        return NONE;
+    }
+
+    /** Fires every timer due at {@code now} (up to {@code limit}); returns how many fired. */
+    public int poll(long now, int limit) {
+        pollNow = now;
+        if (wheel.timerCount() == 0) {
+            // nothing to fire: jump the wheel to now instead of stepping tick by tick
+            if (wheel.currentTickTime() <= now) {
+                wheel.currentTickTime(now);
+            }
+            return 0;
+        }
+        int fired = 0;
+        // the wheel advances one tick per poll; an engine that slept catches up here
+        do {
+            fired += wheel.poll(now, dispatch, limit - fired);
+        } while (fired < limit && wheel.currentTickTime() <= now);
+        if (fired > 0) {
+            earliestKnown = false;
+        }
+        return fired;
+    }
+
+    private boolean expire(TimeUnit unit, long now, long timerId) {
+        long owner = owners.remove(timerId);
+        if (owner != -1L) {
+            handler.onTimer((int) (owner >>> 32), (int) owner, pollNow);
+        }
+        return true;
+    }
+
+    /** Scheduled timers. */
+    public int count() {
+        return (int) wheel.timerCount();
+    }
+
+    /**
+     * The earliest deadline of any scheduled timer, or {@code Long.MAX_VALUE}. Exact after a
+     * scan, which happens only when an idle engine asks before going to sleep.
+     */
+    public long earliestDeadline() {
+        if (wheel.timerCount() == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (!earliestKnown) {
+            scanMin = Long.MAX_VALUE;
+            wheel.forEach(minFinder);
+            earliest = scanMin;
+            earliestKnown = true;
+        }
+        return earliest;
+    }
+
+    private long scanMin;
+    private final DeadlineTimerWheel.TimerConsumer minFinder = (deadline, id) -> {
+        if (deadline < scanMin) {
+            scanMin = deadline;
+        }
+    };
+}
