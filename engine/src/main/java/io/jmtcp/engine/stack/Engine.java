@@ -15,9 +15,9 @@ import io.jmtcp.engine.wire.EthernetFrame;
 import io.jmtcp.engine.wire.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
@@ -48,7 +48,7 @@ public final class Engine implements Agent {
     private final long mac;
     private final long maxSleepNanos;
     private final MpscAtomicArrayQueue<EngineCommand> commands = new MpscAtomicArrayQueue<>(4096);
-    private final Consumer<EngineCommand> runCommand = this::runCommand;
+    private final MessagePassingQueue.Consumer<EngineCommand> runCommand = this::runCommand;
     private final EthernetFrame eth = new EthernetFrame();
     private long now;
 
