@@ -116,11 +116,12 @@ public final class NativeLibrary {
         Path dir = Files.createTempDirectory("jmtcp-native-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path file = dir.resolve(LIBRARY_FILE);
+        // deleteOnExit runs in reverse order of registration: the file first, then its directory
+        dir.toFile().deleteOnExit();
+        file.toFile().deleteOnExit();
         try (InputStream in = url.openStream()) {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        file.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
         return file;
     }
 }

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jmtcp.testing.Shell;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NativeLibraryTest {
 
@@ -16,6 +21,9 @@ class NativeLibraryTest {
             NativeLibrary.load();
             if (!Errno.name(1).equals("EPERM")) {
                 System.exit(3);
+            }
+            if (args.length > 0 && args[0].equals("where")) {
+                System.out.println(NativeLibrary.loadedFrom());
             }
         }
     }
@@ -79,8 +87,33 @@ class NativeLibraryTest {
     }
 
     @Test
-    void theLibraryFileIsUnderTheBuildOutput() {
-        NativeLibrary.load();
-        assertThat(Path.of("target/classes/io/jmtcp/jni/native/linux-x86_64/libjmtcp.so")).exists();
+    void extractsTheLibraryFromAJarToAPrivateTempFile(@TempDir Path dir) throws Exception {
+        Path classes = Path.of(NativeLibrary.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = dir.resolve("jmtcp-jni.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        String testClasses = Path.of(LoadMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        // the jar first, so that NativeLibrary and the .so come from it and not from target/classes
+        String cp = jar + java.io.File.pathSeparator + testClasses + java.io.File.pathSeparator
+                + System.getProperty("java.class.path");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Shell.Result r = Runtime.version().feature() >= 24
+                ? Shell.run(Duration.ofSeconds(60), java, "--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                        LoadMain.class.getName(), "where")
+                : Shell.run(Duration.ofSeconds(60), java, "-cp", cp, LoadMain.class.getName(), "where");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        String where = r.stdout().strip();
+        assertThat(where).contains("jmtcp-native-").endsWith("/libjmtcp.so");
+        assertThat(where).doesNotContain("target/classes");
+        // deleted again when that JVM exited
+        assertThat(Path.of(where)).doesNotExist();
+        assertThat(Path.of(where).getParent()).doesNotExist();
     }
 }
