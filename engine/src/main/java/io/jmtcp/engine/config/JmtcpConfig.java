@@ -1,6 +1,7 @@
 package io.jmtcp.engine.config;
 
 import io.jmtcp.engine.dev.DeviceSpec;
+import io.jmtcp.engine.dev.FaultProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,6 +59,10 @@ public final class JmtcpConfig {
     public static final ConfigKey<Optional<Path>> PCAP = key("jmtcp.pcap", "", "a file path, or empty",
             "Write every frame the stack sends or receives to this pcap file.",
             s -> s.isEmpty() ? Optional.empty() : Optional.of(Path.of(s)));
+    public static final ConfigKey<Optional<FaultProfile>> FAULT = key("jmtcp.fault", "",
+            "loss=P,dup=P,reorder=P,corrupt=P,delay=D,jitter=D,rate=R,seed=N (any subset), or empty",
+            "Impair frames the stack transmits (testing): probabilities 0..1, durations like 2ms, rates like 100mbit.",
+            s -> s.isEmpty() ? Optional.empty() : Optional.of(FaultProfile.parse(s)));
     public static final ConfigKey<Long> ARP_TIMEOUT = key("jmtcp.arp.timeout", "60s", "a duration 1s..1h",
             "How long a resolved neighbour stays valid without being refreshed.",
             s -> durationIn(s, 1_000_000_000L, 3_600_000_000_000L));

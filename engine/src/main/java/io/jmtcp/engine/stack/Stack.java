@@ -1,8 +1,10 @@
 package io.jmtcp.engine.stack;
 
 import io.jmtcp.engine.config.JmtcpConfig;
+import io.jmtcp.engine.dev.FaultInjectingDevice;
 import io.jmtcp.engine.dev.NetDevice;
 import io.jmtcp.engine.dev.NetDevices;
+import io.jmtcp.engine.dev.PcapDevice;
 import io.jmtcp.engine.ip.Icmp;
 import io.jmtcp.engine.ip.Route;
 import io.jmtcp.engine.stats.Counter;
@@ -62,6 +64,13 @@ public final class Stack implements AutoCloseable {
         NetDevice device = NetDevices.open(config.text(JmtcpConfig.DEVICE), config.get(JmtcpConfig.ENGINES),
                 config.get(JmtcpConfig.MTU));
         try {
+            if (config.get(JmtcpConfig.FAULT).isPresent()) {
+                device = new FaultInjectingDevice(device, config.get(JmtcpConfig.FAULT).get());
+            }
+            if (config.get(JmtcpConfig.PCAP).isPresent()) {
+                // outermost, so the capture shows what the engines sent and received
+                device = new PcapDevice(device, config.get(JmtcpConfig.PCAP).get());
+            }
             return start(config, device);
         } catch (RuntimeException e) {
             device.close();
