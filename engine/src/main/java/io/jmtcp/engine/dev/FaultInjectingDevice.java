@@ -20,7 +20,9 @@ import org.agrona.concurrent.SystemNanoClock;
  * passed ({@code reorder}); with no delay configured those later frames reach the wire first; or
  * give it a departure time from the token bucket ({@code rate}) plus {@code delay} and a uniform
  * {@code [0, jitter]}. A duplicate is a second copy of the frame as sent and is scheduled the
- * same way (rate, delay, jitter) but never reordered.
+ * same way (rate, delay, jitter) but never reordered. A frame held for reordering skips the rate
+ * limit and the delay: reordering is modelled as a frame overtaken on another path. The rate
+ * limit counts whole frame bytes (no preamble, FCS or inter-frame gap).
  *
  * <p>Frames that cannot leave at once are copied into the queue's off-heap holding pen, since a
  * transmit frame belongs to the wrapped device only until {@code txBurst}. The pen is allocated
@@ -263,7 +265,13 @@ public final class FaultInjectingDevice implements NetDevice {
             this.random = new SplittableRandom(profile.seed() + 0x9E3779B97F4A7C15L * (queue + 1));
             int slots = profile.penFrames();
             this.slotSize = (frameCapacity + 63) & ~63;
-            this.pen = ByteBuffer.allocateDirect(slots * slotSize);
+            long bytes = (long) slots * slotSize;
+            if (bytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("fault profile: pen=" + slots + " frames of " + slotSize
+                        + " bytes needs " + bytes + " bytes per queue, more than one buffer holds (2 GiB);"
+                        + " use a smaller pen for this MTU");
+            }
+            this.pen = ByteBuffer.allocateDirect((int) bytes);
             this.free = new int[slots];
             for (int s = 0; s < slots; s++) {
                 free[s] = slots - 1 - s;
