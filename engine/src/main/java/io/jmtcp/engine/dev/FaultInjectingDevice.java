@@ -16,10 +16,13 @@ import org.agrona.concurrent.SystemNanoClock;
  *
  * <p>Per transmitted frame, in this order: drop ({@code loss}); flip one byte after the Ethernet
  * header ({@code corrupt}); decide whether to send it twice ({@code dup}); then either hold it
- * back until {@code gap} later frames have left or {@code hold} has passed ({@code reorder}), or
+ * back until {@code gap} later frames of the engine have been passed on, or {@code hold} has
+ * passed ({@code reorder}); with no delay configured those later frames reach the wire first; or
  * give it a departure time from the token bucket ({@code rate}) plus {@code delay} and a uniform
  * {@code [0, jitter]}. A duplicate is a second copy of the frame as sent and is scheduled the
- * same way (rate, delay, jitter) but never reordered.
+ * same way (rate, delay, jitter) but never reordered. A frame held for reordering skips the rate
+ * limit and the delay: reordering is modelled as a frame overtaken on another path. The rate
+ * limit counts whole frame bytes (no preamble, FCS or inter-frame gap).
  *
  * <p>Frames that cannot leave at once are copied into the queue's off-heap holding pen, since a
  * transmit frame belongs to the wrapped device only until {@code txBurst}. The pen is allocated
@@ -185,7 +188,9 @@ public final class FaultInjectingDevice implements NetDevice {
         long timeout = timeoutNanos;
         if (lane.penCount > 0) {
             long now = clock.nanoTime();
-            lane.release(now);
+            if (lane.release(now) > 0) {
+                return; // frames left: the engine has work (its peer may answer); spurious returns are allowed
+            }
             if (lane.penCount > 0) {
                 long wait = Math.max(MIN_WAIT_NANOS, lane.minDue - now);
                 timeout = Math.min(timeout, wait);
@@ -243,8 +248,12 @@ public final class FaultInjectingDevice implements NetDevice {
         long minDue = Long.MAX_VALUE;
         long minReleaseAfter = Long.MAX_VALUE;
 
-        /** Frames handed to the wrapped device for sending, the clock of reordering. */
-        long emitted;
+        /**
+         * Engine frames passed on (sent or scheduled, not dropped, not held for reordering): the
+         * clock of reordering. A held frame leaves once {@code gap} of them came after it, so
+         * with no delay those frames always reach the wire first.
+         */
+        long passed;
         /** Transmit frames the engine acquired through us and has not given back. */
         int outstanding;
         /** Token bucket as the time it is full again (RFC 2697's bucket, kept in nanoseconds). */
@@ -256,7 +265,13 @@ public final class FaultInjectingDevice implements NetDevice {
             this.random = new SplittableRandom(profile.seed() + 0x9E3779B97F4A7C15L * (queue + 1));
             int slots = profile.penFrames();
             this.slotSize = (frameCapacity + 63) & ~63;
-            this.pen = ByteBuffer.allocateDirect(slots * slotSize);
+            long bytes = (long) slots * slotSize;
+            if (bytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("fault profile: pen=" + slots + " frames of " + slotSize
+                        + " bytes needs " + bytes + " bytes per queue, more than one buffer holds (2 GiB);"
+                        + " use a smaller pen for this MTU");
+            }
+            this.pen = ByteBuffer.allocateDirect((int) bytes);
             this.free = new int[slots];
             for (int s = 0; s < slots; s++) {
                 free[s] = slots - 1 - s;
@@ -296,17 +311,22 @@ public final class FaultInjectingDevice implements NetDevice {
             }
             boolean duplicate = p.duplicateRate() > 0 && random.nextDouble() < p.duplicateRate();
             if (p.reorderRate() > 0 && random.nextDouble() < p.reorderRate()) {
-                if (hold(buffer, offset, len, now + p.reorderHoldNanos(), emitted + p.reorderGap())) {
+                if (hold(buffer, offset, len, now + p.reorderHoldNanos(), passed + p.reorderGap())) {
                     increment(FaultCounter.REORDERED);
                 } else {
                     increment(FaultCounter.PEN_OVERFLOW);
                 }
                 batch.length(i, 0);
-            } else if (schedule(buffer, offset, len, now) == NOW) {
-                commitRate(len, now);
-                emitted++;
             } else {
-                batch.length(i, 0);
+                int fate = schedule(buffer, offset, len, now);
+                if (fate == NOW) {
+                    commitRate(len, now);
+                } else {
+                    batch.length(i, 0);
+                }
+                if (fate != GONE) {
+                    passed++;
+                }
             }
             if (duplicate) {
                 duplicate(batch, buffer, offset, len, now);
@@ -330,7 +350,6 @@ public final class FaultInjectingDevice implements NetDevice {
                         batch.buffer(j).put(batch.offset(j), buffer, offset, len);
                         batch.length(j, len);
                         commitRate(len, now);
-                        emitted++;
                         increment(FaultCounter.DUPLICATED);
                         return;
                     }
@@ -432,7 +451,7 @@ public final class FaultInjectingDevice implements NetDevice {
             if (penCount == 0 || outstanding > 0) {
                 return 0;
             }
-            if (now - minDue < 0 && emitted < minReleaseAfter) {
+            if (now - minDue < 0 && passed < minReleaseAfter) {
                 return 0;
             }
             FrameBatch batch = releaseBatch;
@@ -441,7 +460,7 @@ public final class FaultInjectingDevice implements NetDevice {
                 int best = -1;
                 for (int k = 0; k < penCount; k++) {
                     int s = used[k];
-                    if (now - due[s] >= 0 || emitted >= releaseAfter[s]) {
+                    if (now - due[s] >= 0 || passed >= releaseAfter[s]) {
                         if (best < 0) {
                             best = k;
                         } else {
@@ -475,7 +494,6 @@ public final class FaultInjectingDevice implements NetDevice {
                 }
                 used[best] = used[--penCount];
                 free[freeTop++] = s;
-                emitted++;
                 if (batch.isFull()) {
                     sent += inner.txBurst(queue, batch);
                 }
