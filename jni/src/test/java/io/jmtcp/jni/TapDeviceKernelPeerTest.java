@@ -201,4 +201,36 @@ class TapDeviceKernelPeerTest {
             tap.txBurst(0, tx);
         }
     }
+
+    @Test
+    void burstsAllocateNothingOnTheJavaHeapAfterOpen() throws Exception {
+        String ifname = uniqueIfname();
+        try (Netns ns = Netns.create(); TapDevice tap = TapDevice.open(ifname, 1, 1500)) {
+            ns.moveIn(ifname);
+            ns.configure(ifname, "198.18.0.1/24");
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long self = Thread.currentThread().getId();
+            int sent = 0;
+            long allocated = 0;
+            for (int round = 0; round < 5; round++) { // early rounds warm up (class init, JIT)
+                long before = threads.getThreadAllocatedBytes(self);
+                for (int burst = 0; burst < 2_000; burst++) {
+                    for (int f = 0; f < 8; f++) {
+                        int t = tap.txAcquire(0, tx);
+                        tx.length(t, TestFrames.writeArpReply(tx.buffer(t), tx.offset(t), tap.macAddress(), STACK_IP,
+                                tap.kernelMacAddress(), KERNEL_IP));
+                    }
+                    sent += tap.txBurst(0, tx);
+                    tap.rxBurst(0, rx);
+                    tap.rxRelease(0, rx);
+                    tap.wakeup(0);
+                    tap.awaitRx(0, 0);
+                }
+                allocated = threads.getThreadAllocatedBytes(self) - before;
+            }
+            assertThat(sent).isPositive();
+            assertThat(allocated).as("heap bytes allocated by 2000 bursts").isZero();
+        }
+    }
 }
