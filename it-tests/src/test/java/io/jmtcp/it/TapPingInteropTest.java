@@ -88,11 +88,16 @@ class TapPingInteropTest {
     void twoQueueTapAnswersPingsOnBothEngines() {
         startStack(2);
 
-        // 16 ping processes: distinct ICMP identifiers, so the kernel's flow hash spreads them
-        // over both TAP queues (a 2^-15 chance that all land on one)
+        // the kernel picks a TAP queue by a symmetric flow hash of the addresses (ICMP has no
+        // ports), so ping from 16 source addresses: a 2^-15 chance that all land on one queue
+        StringBuilder script = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            String source = "198.18.0." + (10 + i);
+            ns.exec("ip", "addr", "add", source + "/24", "dev", ifname).orThrow();
+            script.append("ping -c 5 -i 0.02 -W 2 -I ").append(source).append(" 198.18.0.2 > /dev/null & ");
+        }
         Shell.Result ping = ns.exec(Duration.ofSeconds(60), "bash", "-c",
-                "for i in $(seq 16); do ping -c 5 -i 0.02 -W 2 198.18.0.2 > /dev/null & done; "
-                        + "ok=0; for j in $(jobs -p); do wait $j && ok=$((ok+1)); done; echo ok=$ok");
+                script + "ok=0; for j in $(jobs -p); do wait $j && ok=$((ok+1)); done; echo ok=$ok");
 
         assertThat(ping.stdout()).as(ping.describe()).contains("ok=16");
         assertThat(stack.engine(0).counters().get(Counter.ICMP_TX_ECHO_REPLIES)).as("engine 0 replies").isPositive();

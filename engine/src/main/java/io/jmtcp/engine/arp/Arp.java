@@ -73,6 +73,19 @@ public final class Arp {
 
     private UnreachableListener unreachableListener = ip -> { };
 
+    /**
+     * Passes a valid ARP packet on to the other engines of the stack. A NIC or a multi-queue TAP
+     * steers ARP (which has no ports) to one queue, but every engine keeps its own neighbour
+     * cache, so what one engine learns must reach the others (DESIGN.md 3.3, cross-engine queue).
+     */
+    @FunctionalInterface
+    public interface Sharer {
+        /** Copies the {@link ArpPacket#LENGTH} bytes at {@code offset} to the sibling engines. */
+        void share(ByteBuffer buffer, int offset);
+    }
+
+    private Sharer sharer = (buffer, offset) -> { };
+
     public Arp(long ourMac, int ourIp, long reachableNanos, long retryNanos, int maxAttempts,
             int cacheSize, int pendingFrames, int frameCapacity,
             TxQueue tx, Counters counters, Timers timers) {
@@ -111,6 +124,11 @@ public final class Arp {
         this.penFree = 0;
     }
 
+    /** Sets who receives valid ARP packets to pass to sibling engines. */
+    public void sharer(Sharer sharer) {
+        this.sharer = sharer;
+    }
+
     /** Sets who hears about neighbours that never answered. */
     public void unreachableListener(UnreachableListener listener) {
         this.unreachableListener = listener;
@@ -144,7 +162,23 @@ public final class Arp {
             return;
         }
         counters.increment(op == ArpPacket.OP_REQUEST ? Counter.ARP_RX_REQUESTS : Counter.ARP_RX_REPLIES);
+        learn(senderMac, senderIp, targetIp, now);
+        if (op == ArpPacket.OP_REQUEST && targetIp == ourIp) {
+            sendArp(ArpPacket.OP_REPLY, senderMac, senderMac, senderIp);
+        }
+        sharer.share(buffer, offset);
+    }
 
+    /**
+     * Learns from an ARP packet another engine of this stack received and already validated:
+     * the same cache update as {@link #input}, without counting or replying.
+     */
+    public void learnShared(ByteBuffer buffer, int offset, long now) {
+        arp.wrap(buffer, offset, ArpPacket.LENGTH);
+        learn(arp.senderHardwareAddress(), arp.senderProtocolAddress(), arp.targetProtocolAddress(), now);
+    }
+
+    private void learn(long senderMac, int senderIp, int targetIp, long now) {
         // RFC 826 "Packet Reception": update the sender if we know it; add it if we are the target.
         // A sender of 0.0.0.0 is an address probe (RFC 5227 2.1.1): answer it, learn nothing.
         if (senderIp != 0) {
@@ -155,9 +189,6 @@ public final class Arp {
                 slot = allocate(senderIp, now);
                 confirm(slot, senderMac, now);
             }
-        }
-        if (op == ArpPacket.OP_REQUEST && targetIp == ourIp) {
-            sendArp(ArpPacket.OP_REPLY, senderMac, senderMac, senderIp);
         }
     }
 

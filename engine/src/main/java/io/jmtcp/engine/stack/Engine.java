@@ -3,6 +3,7 @@ package io.jmtcp.engine.stack;
 import io.jmtcp.engine.arp.Arp;
 import io.jmtcp.engine.config.JmtcpConfig;
 import io.jmtcp.engine.dev.FrameBatch;
+import io.jmtcp.engine.dev.FrameRing;
 import io.jmtcp.engine.dev.NetDevice;
 import io.jmtcp.engine.dev.TxQueue;
 import io.jmtcp.engine.ip.Icmp;
@@ -11,6 +12,7 @@ import io.jmtcp.engine.ip.Route;
 import io.jmtcp.engine.stats.Counter;
 import io.jmtcp.engine.stats.Counters;
 import io.jmtcp.engine.timer.Timers;
+import io.jmtcp.engine.wire.ArpPacket;
 import io.jmtcp.engine.wire.EthernetFrame;
 import io.jmtcp.engine.wire.MacAddress;
 import java.nio.ByteBuffer;
@@ -52,6 +54,12 @@ public final class Engine implements Agent {
     private final EthernetFrame eth = new EthernetFrame();
     private long now;
 
+    // cross-engine queues (DESIGN.md 3.3): one SPSC ring from each sibling to this engine
+    private FrameRing[] siblingOut = new FrameRing[0];
+    private Engine[] siblings = new Engine[0];
+    private FrameRing[] siblingIn = new FrameRing[0];
+    private final FrameBatch siblingBatch = new FrameBatch(FrameBatch.DEFAULT_BURST);
+
     public Engine(int id, String stackName, NetDevice device, int queue, JmtcpConfig config, Route route, NanoClock clock) {
         this.id = id;
         this.roleName = stackName + "-engine-" + id;
@@ -91,6 +99,17 @@ public final class Engine implements Agent {
             }
             device.rxRelease(queue, rx);
             work += n;
+        }
+
+        // 2b. what sibling engines passed on (ARP they received)
+        for (FrameRing ring : siblingIn) {
+            int m = ring.borrow(siblingBatch, 0);
+            for (int i = 0; i < m; i++) {
+                arp.learnShared(siblingBatch.buffer(i), siblingBatch.offset(i), t);
+            }
+            ring.releaseBorrowed();
+            siblingBatch.clear();
+            work += m;
         }
 
         // 3. timers
@@ -137,6 +156,34 @@ public final class Engine implements Agent {
             arp.input(buffer, payload, payloadLength, now);
         } else {
             counters.increment(Counter.RX_DROP_ETH_UNKNOWN_TYPE);
+        }
+    }
+
+    /**
+     * Joins this engine to its siblings: {@code out[i]} carries to {@code siblings[i]},
+     * {@code in} are the rings siblings write to this engine. Before the engines run.
+     */
+    void connectSiblings(Engine[] siblings, FrameRing[] out, FrameRing[] in) {
+        this.siblings = siblings;
+        this.siblingOut = out;
+        this.siblingIn = in;
+        if (siblings.length > 0) {
+            arp.sharer(this::shareArp);
+        }
+    }
+
+    private void shareArp(ByteBuffer buffer, int offset) {
+        for (int i = 0; i < siblingOut.length; i++) {
+            FrameRing ring = siblingOut[i];
+            int slot = ring.reserve();
+            if (slot < 0) {
+                counters.increment(Counter.SIBLING_DROP_FULL);
+                continue;
+            }
+            ring.memory().put(slot, buffer, offset, ArpPacket.LENGTH);
+            ring.setLength(slot, ArpPacket.LENGTH);
+            ring.publish();
+            siblings[i].device.wakeup(siblings[i].queue);
         }
     }
 

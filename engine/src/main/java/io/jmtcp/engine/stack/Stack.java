@@ -2,6 +2,7 @@ package io.jmtcp.engine.stack;
 
 import io.jmtcp.engine.config.JmtcpConfig;
 import io.jmtcp.engine.dev.FaultInjectingDevice;
+import io.jmtcp.engine.dev.FrameRing;
 import io.jmtcp.engine.dev.NetDevice;
 import io.jmtcp.engine.dev.NetDevices;
 import io.jmtcp.engine.dev.PcapDevice;
@@ -34,6 +35,8 @@ import org.agrona.concurrent.SystemNanoClock;
  */
 public final class Stack implements AutoCloseable {
 
+    private static final int SIBLING_RING_SLOTS = 256;
+
     private final JmtcpConfig config;
     private final NetDevice device;
     private final Route route;
@@ -56,6 +59,38 @@ public final class Stack implements AutoCloseable {
         String name = config.get(JmtcpConfig.NAME);
         for (int i = 0; i < n; i++) {
             engines[i] = new Engine(i, name, device, i, config, route, clock);
+        }
+        connectSiblings();
+    }
+
+    /** One SPSC ring per ordered pair of engines, for what one must pass to another. */
+    private void connectSiblings() {
+        int n = engines.length;
+        if (n < 2) {
+            return;
+        }
+        FrameRing[][] rings = new FrameRing[n][n]; // [from][to]
+        for (int from = 0; from < n; from++) {
+            for (int to = 0; to < n; to++) {
+                if (from != to) {
+                    rings[from][to] = FrameRing.allocate(SIBLING_RING_SLOTS, 64);
+                }
+            }
+        }
+        for (int self = 0; self < n; self++) {
+            Engine[] others = new Engine[n - 1];
+            FrameRing[] out = new FrameRing[n - 1];
+            FrameRing[] in = new FrameRing[n - 1];
+            int k = 0;
+            for (int other = 0; other < n; other++) {
+                if (other != self) {
+                    others[k] = engines[other];
+                    out[k] = rings[self][other];
+                    in[k] = rings[other][self];
+                    k++;
+                }
+            }
+            engines[self].connectSiblings(others, out, in);
         }
     }
 

@@ -64,6 +64,8 @@ public enum Counter {
 
     RX_DROP_PROTOCOL_UNREACHABLE("rx dropped: IP protocol this stack does not carry"),
 
+    SIBLING_DROP_FULL("cross-engine hand-over dropped: the sibling's queue was full"),
+
     COMMANDS("application commands processed"),
     DUTY_CYCLES("engine duty cycles run"),
     IDLE_SLEEPS("times the engine went to sleep idle");
