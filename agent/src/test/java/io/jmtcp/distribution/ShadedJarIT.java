@@ -73,6 +73,28 @@ class ShadedJarIT {
     }
 
     @Test
+    void serveClosesTheStackAndPrintsItsCountersOnSigterm(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Process p = new ProcessBuilder(currentJava().toString(), "-jar", JAR.toAbsolutePath().toString(), "serve")
+                .directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(out).contains("Ctrl-C to stop")) {
+                assertThat(p.isAlive()).as("serve exited early: " + Files.readString(out)).isTrue();
+                assertThat(System.nanoTime() - deadline).as("serve did not come up in 30 s").isNegative();
+                Thread.sleep(20);
+            }
+            p.destroy(); // SIGTERM: the JVM runs serve's shutdown hook
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("serve stops after SIGTERM").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(Files.readString(out)).contains("jmtcp up on device loopback")
+                .containsPattern("jmtcp stopped; counters:\\R(?s).*DUTY_CYCLES +[1-9]");
+        assertThat(Files.readString(dir.resolve("err.txt"))).isEmpty();
+    }
+
+    @Test
     void aBadOptionExits2WithTheKeyInTheMessage(@TempDir Path dir) throws Exception {
         Run run = runJar(currentJava(), dir, "serve", "--engines", "0");
 
