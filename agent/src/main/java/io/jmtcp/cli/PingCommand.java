@@ -75,7 +75,9 @@ final class PingCommand implements Callable<Integer> {
         }
         PrintWriter out = cl.getOut();
         String us = parent.micros();
-        try (Stack stack = stackOptions.start()) {
+        Stack stack = stackOptions.start();
+        int received = 0;
+        try {
             int mtu = stack.device().capabilities().mtu();
             if (size + HEADERS > mtu) {
                 throw new StartFailure("--size=" + size + " is not valid; allowed: 0.." + (mtu - HEADERS)
@@ -86,7 +88,6 @@ final class PingCommand implements Callable<Integer> {
             double min = Double.MAX_VALUE;
             double max = 0;
             double sum = 0;
-            int received = 0;
             for (int seq = 0; seq < count; seq++) {
                 long began = System.nanoTime();
                 Stack.PingResult r = stack.ping(dest, 1, 0, timeoutNanos, size);
@@ -115,11 +116,12 @@ final class PingCommand implements Callable<Integer> {
             if (received > 0) {
                 out.println(String.format(Locale.ROOT, "rtt min/avg/max = %.1f/%.1f/%.1f %s", min, sum / received, max, us));
             }
+        } finally {
             stack.close(); // engines stopped: the counters below are final
-            out.println("counters:");
-            out.print(CounterTable.format(stack.counters()));
-            out.flush();
-            return received == count ? 0 : 1;
         }
+        out.println("counters:");
+        out.print(CounterTable.format(stack.counters()));
+        out.flush();
+        return received == count ? 0 : 1;
     }
 }
