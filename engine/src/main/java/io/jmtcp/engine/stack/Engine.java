@@ -53,6 +53,8 @@ public final class Engine implements Agent {
     private final MessagePassingQueue.Consumer<EngineCommand> runCommand = this::runCommand;
     private final EthernetFrame eth = new EthernetFrame();
     private long now;
+    private long txFramesCounted;
+    private long txBytesCounted;
 
     // cross-engine queues (DESIGN.md 3.3): one SPSC ring from each sibling to this engine
     private FrameRing[] siblingOut = new FrameRing[0];
@@ -123,11 +125,13 @@ public final class Engine implements Agent {
         }
 
         // 5.-6. output generated above leaves in one burst
-        long framesBefore = tx.frames();
-        long bytesBefore = tx.bytes();
         tx.flush();
-        counters.add(Counter.TX_FRAMES, tx.frames() - framesBefore);
-        counters.add(Counter.TX_BYTES, tx.bytes() - bytesBefore);
+        long frames = tx.frames();
+        long bytes = tx.bytes();
+        counters.add(Counter.TX_FRAMES, frames - txFramesCounted);
+        counters.add(Counter.TX_BYTES, bytes - txBytesCounted);
+        txFramesCounted = frames;
+        txBytesCounted = bytes;
 
         counters.increment(Counter.DUTY_CYCLES);
         return work;
