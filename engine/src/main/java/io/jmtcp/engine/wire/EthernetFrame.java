@@ -128,7 +128,8 @@ public final class EthernetFrame {
      * one. Stacked tags (QinQ, TPID 0x88a8) are not skipped; the caller sees their TPID.
      */
     public int etherType() {
-        return Bytes.u16(buffer, offset + (hasVlanTag() ? INNER_ETHERTYPE_OFFSET : ETHERTYPE_OFFSET));
+        int type = Bytes.u16(buffer, offset + ETHERTYPE_OFFSET);
+        return type == ETHERTYPE_VLAN ? Bytes.u16(buffer, offset + INNER_ETHERTYPE_OFFSET) : type;
     }
 
     /** Writes the EtherType at offset 12 (an untagged frame). */

@@ -93,12 +93,12 @@ public final class Ipv4Packet {
         if (length < MIN_HEADER_LENGTH) {
             return false;
         }
-        int headerLength = headerLength();
-        if (headerLength < MIN_HEADER_LENGTH || headerLength > length) {
-            return false;
-        }
-        int totalLength = totalLength();
-        return totalLength >= headerLength && totalLength <= length;
+        // one read for version/IHL and total length: this runs for every received packet
+        int word = Bytes.i32(buffer, offset);
+        int headerLength = (word >>> 22) & 0x3c;
+        int totalLength = word & 0xffff;
+        return headerLength >= MIN_HEADER_LENGTH && headerLength <= length
+                && totalLength >= headerLength && totalLength <= length;
     }
 
     public int version() {
@@ -236,12 +236,22 @@ public final class Ipv4Packet {
 
     /** Payload bytes: total length minus header length (link-layer padding excluded). */
     public int payloadLength() {
-        return totalLength() - headerLength();
+        int word = Bytes.i32(buffer, offset);
+        return (word & 0xffff) - ((word >>> 22) & 0x3c);
     }
 
     /** Whether the header checksum is right: the header, checksum included, sums to 0xffff (RFC 1071). */
     public boolean verifyChecksum() {
-        return Checksum.partial(buffer, offset, headerLength(), 0) == 0xffff;
+        long a = Bytes.i64(buffer, offset);
+        int headerLength = (int) (a >>> 54) & 0x3c;
+        if (headerLength == MIN_HEADER_LENGTH) {
+            // the common header without options: two longs and an int, no loop
+            long b = Bytes.i64(buffer, offset + 8);
+            long sum = (a >>> 32) + (a & 0xffff_ffffL) + (b >>> 32) + (b & 0xffff_ffffL)
+                    + (Bytes.i32(buffer, offset + 16) & 0xffff_ffffL);
+            return Checksum.fold(sum) == 0xffff;
+        }
+        return Checksum.partial(buffer, offset, headerLength, 0) == 0xffff;
     }
 
     /** Computes the header checksum over {@link #headerLength()} bytes and writes it. */

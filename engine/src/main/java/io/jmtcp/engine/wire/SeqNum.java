@@ -43,12 +43,14 @@ public final class SeqNum {
     }
 
     /**
-     * {@code low <= x <= high} on the circle, e.g. {@code SND.UNA < SEG.ACK =< SND.NXT} is
-     * {@code betweenInclusive(SND.UNA + 1, SEG.ACK, SND.NXT)}. When {@code low == high} only that
-     * number is inside; when {@code high} precedes {@code low} the window wraps the whole way.
+     * {@code low <= x <= high} on the circle: {@code between(low, x, high + 1)}. RFC 9293's
+     * acceptable ACK, {@code SND.UNA < SEG.ACK =< SND.NXT} (§3.10.7.4), is
+     * {@code betweenInclusive(SND.UNA + 1, SEG.ACK, SND.NXT)}, and, as the RFC means, holds nothing
+     * when {@code SND.UNA == SND.NXT} ({@code high == low - 1} is the empty window). When
+     * {@code low == high} only that number is inside.
      */
     public static boolean betweenInclusive(int low, int x, int high) {
-        return Integer.compareUnsigned(x - low, high - low) <= 0;
+        return Integer.compareUnsigned(x - low, high + 1 - low) < 0;
     }
 
     /** The later of two sequence numbers. */

@@ -41,6 +41,10 @@ public final class TcpOptions {
     public static final int LENGTH_SACK_PERMITTED = 2;
     public static final int LENGTH_TIMESTAMPS = 10;
 
+    /** NOP, NOP, kind 8, length 10: the aligned timestamps option. */
+    private static final int ALIGNED_TIMESTAMPS =
+            (KIND_NOP << 24) | (KIND_NOP << 16) | (KIND_TIMESTAMPS << 8) | LENGTH_TIMESTAMPS;
+
     /** Most SACK blocks an option can carry (2 + 8 * 4 = 34 of the 40 option bytes). */
     public static final int MAX_SACK_BLOCKS = 4;
     /** Room for options in a TCP header: 60 - 20 bytes. */
@@ -91,6 +95,19 @@ public final class TcpOptions {
      */
     public boolean parse(ByteBuffer buffer, int offset, int length) {
         clear();
+        if (length == 12 && Bytes.i32(buffer, offset) == ALIGNED_TIMESTAMPS) {
+            // The layout RFC 7323 Appendix A recommends and every established Linux segment
+            // carries; read it without the loop (Linux tcp_parse_aligned_timestamp).
+            hasTimestamps = true;
+            tsVal = Bytes.i32(buffer, offset + 4);
+            tsEcr = Bytes.i32(buffer, offset + 8);
+            return true;
+        }
+        return parseList(buffer, offset, length);
+    }
+
+    /** The general walk over the list; kept out of {@link #parse} so that the fast path inlines. */
+    private boolean parseList(ByteBuffer buffer, int offset, int length) {
         int i = offset;
         int end = offset + length;
         while (i < end) {
