@@ -161,16 +161,21 @@ public final class FrameRing {
      * @return frames appended
      */
     public int borrow(FrameBatch batch, int hash) {
-        int n = available();
         int added = 0;
-        for (int i = 0; i < n && !batch.isFull(); i++) {
-            long position = consumerPosition + borrowed;
-            int offset = frameOffset(position);
-            int length = memory.getInt(offset - LENGTH_BYTES);
-            borrowed++;
-            if (length > 0 && length <= slotSize - LENGTH_BYTES) {
-                batch.add(memory, offset, length, slotSize - LENGTH_BYTES, position, hash);
-                added++;
+        int n;
+        // available() answers from a cached producer position and refreshes it only once the
+        // cached frames are used up; loop so that a run of skipped zero-length slots does not
+        // hide frames published after the cache was taken (the burst would come back empty)
+        while (!batch.isFull() && (n = available()) > 0) {
+            for (int i = 0; i < n && !batch.isFull(); i++) {
+                long position = consumerPosition + borrowed;
+                int offset = frameOffset(position);
+                int length = memory.getInt(offset - LENGTH_BYTES);
+                borrowed++;
+                if (length > 0 && length <= slotSize - LENGTH_BYTES) {
+                    batch.add(memory, offset, length, slotSize - LENGTH_BYTES, position, hash);
+                    added++;
+                }
             }
         }
         return added;

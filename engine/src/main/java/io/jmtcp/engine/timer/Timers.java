@@ -70,10 +70,22 @@ public final class Timers {
             return 0;
         }
         int fired = 0;
-        // the wheel advances one tick per poll; an engine that slept catches up here
-        do {
+        // The wheel polls one tick per call and then moves on if that tick lies wholly in the
+        // past; so keep polling until a call leaves the tick where it was: only then has the
+        // tick that holds `now` been polled too (stopping as soon as the wheel reached that
+        // tick fired its timers one duty cycle late). An engine that slept catches up here.
+        while (fired < limit) {
+            long tickTime = wheel.currentTickTime();
             fired += wheel.poll(now, dispatch, limit - fired);
-        } while (fired < limit && wheel.currentTickTime() <= now);
+            if (wheel.currentTickTime() == tickTime) {
+                break;
+            }
+            if (wheel.timerCount() == 0) {
+                // all fired: jump to now rather than stepping through the ticks in between
+                wheel.currentTickTime(now);
+                break;
+            }
+        }
         if (fired > 0) {
             earliestKnown = false;
         }
