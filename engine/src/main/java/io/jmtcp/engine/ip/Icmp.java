@@ -91,11 +91,12 @@ public final class Icmp implements ProtocolHandler {
                 } else {
                     counters.increment(Counter.ICMP_RX_OTHER);
                 }
-                quoted.wrap(b, msg.payloadOffset(), msg.payloadLength());
-                // the quote holds the original header and at least 8 bytes (RFC 792)
-                if (quoted.payloadLength() >= 0 && msg.payloadLength() >= Ipv4Packet.MIN_HEADER_LENGTH
-                        && quotedHeaderFits()) {
-                    listener.onError(msg.type(), msg.code(), msg.nextHopMtu(), quoted, now);
+                // the quote holds the original header and at least 8 bytes of its payload (RFC 792)
+                if (msg.payloadLength() >= Ipv4Packet.MIN_HEADER_LENGTH) {
+                    quoted.wrap(b, msg.payloadOffset(), msg.payloadLength());
+                    if (quotedHeaderFits()) {
+                        listener.onError(msg.type(), msg.code(), msg.nextHopMtu(), quoted, now);
+                    }
                 }
                 return;
             default:
