@@ -267,12 +267,13 @@ public final class ByteRing extends ByteRingPad2 {
     /**
      * Producer (engine side of a receive ring): copies up to {@code length} bytes from
      * {@code frame} at absolute index {@code offset}, as many as fit, and publishes them.
-     * {@code frame}'s position and limit are neither used nor changed.
+     * The range must lie below {@code frame}'s limit, as for the JDK's absolute bulk methods;
+     * its position and limit are not changed.
      *
      * @return bytes written
      */
     public int write(ByteBuffer frame, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, frame.capacity());
+        Objects.checkFromIndexSize(offset, length, frame.limit());
         if (length == 0) {
             return 0;
         }
@@ -297,7 +298,7 @@ public final class ByteRing extends ByteRingPad2 {
      * @throws IllegalArgumentException if {@code position} is before the write position
      */
     public int writeAt(long position, ByteBuffer frame, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, frame.capacity());
+        Objects.checkFromIndexSize(offset, length, frame.limit());
         long written = lpWritePosition();
         if (position < written) {
             throw new IllegalArgumentException(
@@ -447,14 +448,15 @@ public final class ByteRing extends ByteRingPad2 {
      * Consumer (engine side of a send ring): copies up to {@code length} published bytes starting
      * at stream position {@code fromPosition} into {@code frame} at absolute index
      * {@code frameOffset}, without consuming them, so they stay available for retransmission.
-     * {@code frame}'s position and limit are neither used nor changed.
+     * The range must lie below {@code frame}'s limit, as for the JDK's absolute bulk methods;
+     * its position and limit are not changed.
      *
      * @return bytes copied: fewer than {@code length} when fewer are published from there
      * @throws IllegalArgumentException if {@code fromPosition} is already consumed or beyond the
      *         published data
      */
     public int peek(long fromPosition, ByteBuffer frame, int frameOffset, int length) {
-        Objects.checkFromIndexSize(frameOffset, length, frame.capacity());
+        Objects.checkFromIndexSize(frameOffset, length, frame.limit());
         long consumed = lpReadPosition();
         if (fromPosition < consumed) {
             throw new IllegalArgumentException(
