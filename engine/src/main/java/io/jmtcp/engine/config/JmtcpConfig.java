@@ -88,6 +88,61 @@ public final class JmtcpConfig {
     public static final ConfigKey<Long> ICMP_RATE = key("jmtcp.icmp.error-interval", "1ms", "a duration 0..10s",
             "Least interval between ICMP error messages an engine sends (RFC 1812 4.3.2.8); 0 = no limit.",
             s -> durationIn(s, 0L, 10_000_000_000L));
+    public static final ConfigKey<String> TCP_CONGESTION = key("jmtcp.tcp.congestion", "cubic", "cubic | newreno",
+            "Congestion control of new connections (RFC 9438 CUBIC, or RFC 5681/6582 NewReno); sockets may override.",
+            s -> oneOf(s, "cubic", "newreno"));
+    public static final ConfigKey<Long> TCP_MIN_RTO = key("jmtcp.tcp.min-rto", "200ms", "a duration 1ms..60s",
+            "Lower bound of the retransmission timeout (RFC 6298 2.4 says 1 s; Linux uses 200 ms).",
+            s -> durationIn(s, 1_000_000L, 60_000_000_000L));
+    public static final ConfigKey<Long> TCP_MAX_RTO = key("jmtcp.tcp.max-rto", "120s", "a duration 1s..600s",
+            "Upper bound of the retransmission timeout after backoff.", s -> durationIn(s, 1_000_000_000L, 600_000_000_000L));
+    public static final ConfigKey<Long> TCP_INITIAL_RTO = key("jmtcp.tcp.initial-rto", "1s", "a duration 10ms..60s",
+            "Retransmission timeout before the first RTT sample, also for SYNs (RFC 6298 2.1).",
+            s -> durationIn(s, 10_000_000L, 60_000_000_000L));
+    public static final ConfigKey<Integer> TCP_SYN_RETRIES = key("jmtcp.tcp.syn-retries", "6", "1..20",
+            "SYN (and SYN-ACK) retransmissions before a connect fails with a timeout (Linux tcp_syn_retries).",
+            s -> intIn(s, 1, 20, 1));
+    public static final ConfigKey<Integer> TCP_RETRIES = key("jmtcp.tcp.retries", "15", "1..30",
+            "Retransmissions of the same data before the connection fails with a timeout (Linux tcp_retries2).",
+            s -> intIn(s, 1, 30, 1));
+    public static final ConfigKey<Long> TCP_DELAYED_ACK = key("jmtcp.tcp.delayed-ack", "40ms", "a duration 1ms..500ms",
+            "How long an ACK may be delayed (RFC 1122 4.2.3.2 allows up to 500 ms; Linux starts at 40 ms).",
+            s -> durationIn(s, 1_000_000L, 500_000_000L));
+    public static final ConfigKey<Long> TCP_TIME_WAIT = key("jmtcp.tcp.time-wait", "60s", "a duration 0..240s",
+            "How long a connection stays in TIME-WAIT (2 MSL; Linux uses 60 s).",
+            s -> durationIn(s, 0L, 240_000_000_000L));
+    public static final ConfigKey<Long> TCP_FIN_TIMEOUT = key("jmtcp.tcp.fin-timeout", "60s", "a duration 1s..600s",
+            "How long a closed socket waits in FIN-WAIT-2 for the peer's FIN (Linux tcp_fin_timeout).",
+            s -> durationIn(s, 1_000_000_000L, 600_000_000_000L));
+    public static final ConfigKey<Integer> TCP_RCVBUF = key("jmtcp.tcp.rcvbuf", "131072", "4096..4194304",
+            "Default receive buffer per connection (SO_RCVBUF), rounded up to a power of two.",
+            s -> intIn(s, 4096, 4 << 20, 4096));
+    public static final ConfigKey<Integer> TCP_SNDBUF = key("jmtcp.tcp.sndbuf", "131072", "4096..4194304",
+            "Default send buffer per connection (SO_SNDBUF), rounded up to a power of two.",
+            s -> intIn(s, 4096, 4 << 20, 4096));
+    public static final ConfigKey<Integer> TCP_SYN_BACKLOG = key("jmtcp.tcp.syn-backlog", "256", "1..65536",
+            "Half-open connections per listener and engine; beyond it SYN cookies answer (RFC 4987).",
+            s -> intIn(s, 1, 65536, 1));
+    public static final ConfigKey<Boolean> TCP_SYN_COOKIES = key("jmtcp.tcp.syncookies", "true", "true | false",
+            "Answer SYNs with SYN cookies when the SYN backlog is full; false drops them instead.", JmtcpConfig::bool);
+    public static final ConfigKey<Integer> TCP_CHALLENGE_ACK_LIMIT = key("jmtcp.tcp.challenge-ack-limit", "1000",
+            "1..1000000", "Challenge ACKs per second per engine (RFC 5961 7).", s -> intIn(s, 1, 1_000_000, 1));
+    public static final ConfigKey<Long> MEMORY_MAX = key("jmtcp.memory.max", "1g", "a size 1m..64g (k, m, g suffixes)",
+            "Socket buffer memory per engine; a connection that needs more fails with a clear error.",
+            s -> sizeIn(s, 1L << 20, 64L << 30));
+    public static final ConfigKey<Integer> TCP_OOO_MAX = key("jmtcp.tcp.ooo-max", "16777216", "0..1073741824",
+            "Bytes of out-of-order data an engine holds across all connections; beyond it such segments are dropped.",
+            s -> intIn(s, 0, 1 << 30, 0));
+    public static final ConfigKey<String> TCP_PORTS = key("jmtcp.tcp.ports", "32768-60999", "LOW-HIGH within 1024..65535",
+            "Ephemeral ports for outgoing connections (Linux ip_local_port_range).", s -> {
+                String[] p = s.split("-");
+                int lo = Integer.parseInt(p[0].trim());
+                int hi = Integer.parseInt(p[1].trim());
+                if (p.length != 2 || lo < 1024 || hi > 65535 || lo > hi) {
+                    throw new IllegalArgumentException();
+                }
+                return s;
+            });
     public static final ConfigKey<Boolean> JMX = key("jmtcp.jmx", "true", "true | false",
             "Publish an MBean per engine (counters, endpoints) under io.jmtcp:type=Engine.", JmtcpConfig::bool);
     public static final ConfigKey<String> NAME = key("jmtcp.name", "jmtcp", "[A-Za-z0-9_.-]{1,64}",
@@ -268,6 +323,21 @@ public final class JmtcpConfig {
     static long durationIn(String s, long minNanos, long maxNanos) {
         long v = parseDuration(s);
         if (v < minNanos || v > maxNanos) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return v;
+    }
+
+    static long sizeIn(String s, long min, long max) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+        if (last == 'k' || last == 'm' || last == 'g') {
+            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+            t = t.substring(0, t.length() - 1);
+        }
+        long v = Math.multiplyExact(Long.parseLong(t), unit);
+        if (v < min || v > max) {
             throw new IllegalArgumentException("out of range");
         }
         return v;

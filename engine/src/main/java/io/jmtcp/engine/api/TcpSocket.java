@@ -1,0 +1,559 @@
+package io.jmtcp.engine.api;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
+
+/**
+ * One TCP socket as application threads see it: the state word the engine publishes, the two
+ * byte rings shared with the engine, the requests the application posts to the engine, the
+ * accept queue of a listener, and a waiter for blocking calls (DESIGN.md 3.2).
+ *
+ * <p>Threads: the owning engine writes the state word, attaches the rings, fills the accept
+ * queue and signals; the application reads and writes data through the rings (one reader and
+ * one writer at a time, which NIO's channel locks guarantee) and posts requests. Methods marked
+ * "engine thread" are for the owning engine only. No method on the data path locks or
+ * allocates.
+ */
+public final class TcpSocket {
+
+    // ---- state bits, written by the engine
+    /** A connect is in progress. */
+    public static final int CONNECTING = 1;
+    /** The connection is synchronized (ESTABLISHED or any later state). */
+    public static final int CONNECTED = 1 << 1;
+    /** The peer sent FIN and every byte before it is in the receive ring. */
+    public static final int INPUT_EOF = 1 << 2;
+    /** The application shut the output down (or closed). */
+    public static final int OUTPUT_SHUT = 1 << 3;
+    /** The connection is gone (CLOSED, or TIME-WAIT reached after both sides closed). */
+    public static final int FINISHED = 1 << 4;
+    /** Listening. */
+    public static final int LISTENING = 1 << 5;
+    /** Failed: see {@link #error()}. */
+    public static final int FAILED = 1 << 6;
+
+    // ---- request bits, posted by the application
+    /** Bytes were added to the send ring. */
+    public static final int REQ_SEND = 1;
+    /** The application drained the receive ring enough to open the window. */
+    public static final int REQ_WINDOW = 1 << 1;
+    /** Shut the output down after the data already written (FIN). */
+    public static final int REQ_SHUTDOWN_OUTPUT = 1 << 2;
+    /** The application closed the socket. */
+    public static final int REQ_CLOSE = 1 << 3;
+    /** Abort with RST (SO_LINGER 0, or close of a listener's unaccepted child). */
+    public static final int REQ_ABORT = 1 << 4;
+    /** Socket options changed. */
+    public static final int REQ_OPTIONS = 1 << 5;
+
+    private volatile int state;
+    private volatile SocketError error = SocketError.NONE;
+    private volatile String errorDetail;
+    private volatile ByteRing receive;
+    private volatile ByteRing send;
+    private volatile EngineLink link;
+    private volatile ReadinessSink sink;
+    private volatile Object attachment;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final Waiter waiter = new Waiter();
+
+    private volatile int localAddress;
+    private volatile int localPort;
+    private volatile int remoteAddress;
+    private volatile int remotePort;
+
+    /** What the engine advertised as free receive space, in bytes (for window updates). */
+    private volatile int advertisedFree;
+    private volatile int receiveMss = 536;
+
+    // options: written by the application, read by the engine after REQ_OPTIONS
+    private volatile boolean noDelay;
+    private volatile boolean keepAlive;
+    private volatile int keepIdleSeconds = 7200;
+    private volatile int keepIntervalSeconds = 75;
+    private volatile int keepCount = 9;
+    private volatile int lingerSeconds = -1;
+    private volatile int receiveBufferSize;
+    private volatile int sendBufferSize;
+    private volatile int typeOfService;
+    private volatile boolean quickAck;
+    private volatile String congestionControl;
+
+    private final MpscAtomicArrayQueue<TcpSocket> acceptQueue;
+
+    /** Engine-private state (the TCB); engine thread only. */
+    private Object engineState;
+
+    private final BooleanSupplier readReady = this::isReadable;
+    private final BooleanSupplier writeReady = this::isWritable;
+    private final BooleanSupplier connectReady = this::isConnectFinished;
+    private final BooleanSupplier acceptReady = this::isAcceptable;
+
+    /** A socket for connecting or accepting (no accept queue). */
+    public TcpSocket() {
+        this.acceptQueue = null;
+    }
+
+    private TcpSocket(int backlog) {
+        this.acceptQueue = new MpscAtomicArrayQueue<>(Math.max(2, backlog));
+    }
+
+    /** A listening socket with an accept queue of {@code backlog} connections. */
+    public static TcpSocket listener(int backlog) {
+        return new TcpSocket(backlog);
+    }
+
+    // =========================================================== application side
+
+    /** The state bits. */
+    public int state() {
+        return state;
+    }
+
+    /** Whether all of {@code bits} are set. */
+    public boolean is(int bits) {
+        return (state & bits) == bits;
+    }
+
+    /** Why the socket failed, or {@link SocketError#NONE}. */
+    public SocketError error() {
+        return error;
+    }
+
+    /** The exception for the failure, or null. */
+    public IOException failure() {
+        SocketError e = error;
+        return e == SocketError.NONE ? null : e.exception(errorDetail);
+    }
+
+    /**
+     * Reads what the receive ring holds into {@code dst}, without blocking.
+     *
+     * @return bytes read, 0 if none are there yet, -1 at end of stream
+     * @throws IOException the connection's failure (reset, timed out, ...) once no data is left
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        ByteRing ring = receive;
+        if (ring != null) {
+            int n = ring.read(dst);
+            if (n > 0) {
+                afterRead(ring);
+                return n;
+            }
+        }
+        return nothingToRead();
+    }
+
+    /** Scattering form of {@link #read(ByteBuffer)}. */
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        ByteRing ring = receive;
+        if (ring != null) {
+            long n = ring.read(dsts, offset, length);
+            if (n > 0) {
+                afterRead(ring);
+                return n;
+            }
+        }
+        return nothingToRead();
+    }
+
+    private int nothingToRead() throws IOException {
+        int s = state;
+        if ((s & FAILED) != 0) {
+            throw failure();
+        }
+        if ((s & INPUT_EOF) != 0) {
+            ByteRing ring = receive;
+            // the FIN is published after the last byte: re-check the ring before saying EOF
+            if (ring != null && ring.readableBytes() > 0) {
+                return 0;
+            }
+            return -1;
+        }
+        return 0;
+    }
+
+    private void afterRead(ByteRing ring) {
+        // RFC 1122 4.2.3.3 (receiver SWS avoidance) and RFC 9293 3.8.6.2.2: tell the engine to
+        // send a window update only once the window can open by a useful amount: at least twice
+        // what was last advertised and at least two segments more.
+        int free = ring.capacity() - ring.readableBytes();
+        int advertised = advertisedFree;
+        if (free >= 2 * advertised && free - advertised >= 2 * receiveMss) {
+            request(REQ_WINDOW);
+        }
+    }
+
+    /**
+     * Copies as much of {@code src} as fits into the send ring, without blocking.
+     *
+     * @return bytes written (0 if the ring is full or the connection not yet established)
+     * @throws IOException if the output is shut down or the connection failed
+     */
+    public int write(ByteBuffer src) throws IOException {
+        ByteRing ring = checkWritable();
+        if (ring == null) {
+            return 0;
+        }
+        int n = ring.write(src);
+        if (n > 0) {
+            request(REQ_SEND);
+        }
+        return n;
+    }
+
+    /** Gathering form of {@link #write(ByteBuffer)}. */
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        ByteRing ring = checkWritable();
+        if (ring == null) {
+            return 0;
+        }
+        long n = ring.write(srcs, offset, length);
+        if (n > 0) {
+            request(REQ_SEND);
+        }
+        return n;
+    }
+
+    private ByteRing checkWritable() throws IOException {
+        int s = state;
+        if ((s & FAILED) != 0) {
+            throw failure();
+        }
+        if ((s & OUTPUT_SHUT) != 0) {
+            throw new SocketException("Socket output is already shutdown");
+        }
+        return send;
+    }
+
+    /** Bytes waiting in the receive ring. */
+    public int readableBytes() {
+        ByteRing ring = receive;
+        return ring == null ? 0 : ring.readableBytes();
+    }
+
+    /** Free bytes in the send ring (0 before the connection is established). */
+    public int writableBytes() {
+        ByteRing ring = send;
+        return ring == null || (state & OUTPUT_SHUT) != 0 ? 0 : ring.writableBytes();
+    }
+
+    /** Readable: data, end of stream or a failure is there to be reported. */
+    public boolean isReadable() {
+        int s = state;
+        return readableBytes() > 0 || (s & (INPUT_EOF | FAILED)) != 0;
+    }
+
+    /** Writable: room in the send ring, or a failure to report. */
+    public boolean isWritable() {
+        int s = state;
+        return (s & FAILED) != 0 || ((s & CONNECTED) != 0 && writableBytes() > 0);
+    }
+
+    /** A connect has completed or failed. */
+    public boolean isConnectFinished() {
+        int s = state;
+        return (s & (CONNECTED | FAILED)) != 0;
+    }
+
+    /** A connection is waiting in the accept queue (or the listener failed). */
+    public boolean isAcceptable() {
+        return (acceptQueue != null && !acceptQueue.isEmpty()) || (state & FAILED) != 0;
+    }
+
+    /** Takes one accepted connection, or null. Any thread (one at a time). */
+    public TcpSocket accept() {
+        return acceptQueue == null ? null : acceptQueue.relaxedPoll();
+    }
+
+    /** Waits until readable, up to {@code timeoutNanos} (negative: forever); returns a {@link Waiter} result. */
+    public int awaitReadable(long timeoutNanos) {
+        return waiter.await(Waiter.READER, readReady, timeoutNanos);
+    }
+
+    /** Waits until writable; returns a {@link Waiter} result. */
+    public int awaitWritable(long timeoutNanos) {
+        return waiter.await(Waiter.WRITER, writeReady, timeoutNanos);
+    }
+
+    /** Waits until a connect finished; returns a {@link Waiter} result. */
+    public int awaitConnected(long timeoutNanos) {
+        return waiter.await(Waiter.READER, connectReady, timeoutNanos);
+    }
+
+    /** Waits until a connection can be accepted; returns a {@link Waiter} result. */
+    public int awaitAcceptable(long timeoutNanos) {
+        return waiter.await(Waiter.READER, acceptReady, timeoutNanos);
+    }
+
+    /** Shuts the output down once the data already written has been sent (FIN). */
+    public void shutdownOutput() {
+        request(REQ_SHUTDOWN_OUTPUT);
+    }
+
+    /** Closes: FIN after pending data, or RST if SO_LINGER is 0. The socket must not be used afterwards. */
+    public void close() {
+        request(lingerSeconds == 0 ? REQ_ABORT : REQ_CLOSE);
+        waiter.close();
+    }
+
+    /** Where readiness changes are reported (null: nowhere). */
+    public void readinessSink(ReadinessSink sink) {
+        this.sink = sink;
+    }
+
+    /** The application's attachment (e.g. a selection key). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attachment(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    public int localAddress() {
+        return localAddress;
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public int remoteAddress() {
+        return remoteAddress;
+    }
+
+    public int remotePort() {
+        return remotePort;
+    }
+
+    // options ----------------------------------------------------------------
+
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    /** TCP_NODELAY: disable Nagle's algorithm (RFC 1122 4.2.3.4). */
+    public void noDelay(boolean on) {
+        noDelay = on;
+        request(REQ_OPTIONS);
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** SO_KEEPALIVE (RFC 1122 4.2.3.6), off by default as on sockets. */
+    public void keepAlive(boolean on) {
+        keepAlive = on;
+        request(REQ_OPTIONS);
+    }
+
+    public int keepIdleSeconds() {
+        return keepIdleSeconds;
+    }
+
+    public int keepIntervalSeconds() {
+        return keepIntervalSeconds;
+    }
+
+    public int keepCount() {
+        return keepCount;
+    }
+
+    /** TCP_KEEPIDLE, TCP_KEEPINTERVAL, TCP_KEEPCOUNT. */
+    public void keepAliveParameters(int idleSeconds, int intervalSeconds, int count) {
+        if (idleSeconds < 1 || intervalSeconds < 1 || count < 1) {
+            throw new IllegalArgumentException("keepalive idle, interval and count must be positive");
+        }
+        keepIdleSeconds = idleSeconds;
+        keepIntervalSeconds = intervalSeconds;
+        keepCount = count;
+        request(REQ_OPTIONS);
+    }
+
+    public int lingerSeconds() {
+        return lingerSeconds;
+    }
+
+    /** SO_LINGER: -1 off, 0 abort on close (RST), else the linger time (close does not block here). */
+    public void lingerSeconds(int seconds) {
+        lingerSeconds = seconds;
+    }
+
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    /** SO_RCVBUF; 0 = the engine's default. Takes effect when the connection's buffers are made. */
+    public void receiveBufferSize(int bytes) {
+        receiveBufferSize = bytes;
+    }
+
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    /** SO_SNDBUF; 0 = the engine's default. */
+    public void sendBufferSize(int bytes) {
+        sendBufferSize = bytes;
+    }
+
+    public int typeOfService() {
+        return typeOfService;
+    }
+
+    /** IP_TOS of the packets sent. */
+    public void typeOfService(int tos) {
+        typeOfService = tos & 0xff;
+        request(REQ_OPTIONS);
+    }
+
+    public boolean quickAck() {
+        return quickAck;
+    }
+
+    /** TCP_QUICKACK: acknowledge at once instead of delaying. */
+    public void quickAck(boolean on) {
+        quickAck = on;
+        request(REQ_OPTIONS);
+    }
+
+    public String congestionControl() {
+        return congestionControl;
+    }
+
+    /** The congestion control algorithm ("cubic", "newreno"); null = the engine's default. */
+    public void congestionControl(String name) {
+        congestionControl = name;
+        request(REQ_OPTIONS);
+    }
+
+    /** Posts requests to the owning engine; cheap when one is already pending. Any thread. */
+    public void request(int bits) {
+        int prev;
+        do {
+            prev = requests.get();
+            if ((prev & bits) == bits) {
+                return;
+            }
+        } while (!requests.compareAndSet(prev, prev | bits));
+        EngineLink l = link;
+        if (prev == 0 && l != null) {
+            l.post(this);
+        }
+    }
+
+    // =========================================================== engine side
+
+    /** Takes and clears the pending requests. Engine thread. */
+    public int takeRequests() {
+        return requests.getAndSet(0);
+    }
+
+    /** Binds the socket to its engine; requests posted before are delivered now. Engine thread or before use. */
+    public void link(EngineLink link) {
+        this.link = link;
+        if (requests.get() != 0) {
+            link.post(this);
+        }
+    }
+
+    /** The engine it is linked to, or null. */
+    public EngineLink link() {
+        return link;
+    }
+
+    /** Sets state bits. Engine thread. */
+    public void setState(int bits) {
+        state |= bits;
+    }
+
+    /** Clears state bits. Engine thread. */
+    public void clearState(int bits) {
+        state &= ~bits;
+    }
+
+    /** Records a failure (first one wins) and sets {@link #FAILED}. Engine thread. */
+    public void fail(SocketError why, String detail) {
+        if (error == SocketError.NONE) {
+            errorDetail = detail;
+            error = why;
+        }
+        state |= FAILED;
+    }
+
+    /** Records the addresses. Engine thread (or the binding thread before the socket is linked). */
+    public void addresses(int localAddress, int localPort, int remoteAddress, int remotePort) {
+        this.localAddress = localAddress;
+        this.localPort = localPort;
+        this.remoteAddress = remoteAddress;
+        this.remotePort = remotePort;
+    }
+
+    /** Attaches the rings when the connection is established. Engine thread. */
+    public void attachRings(ByteRing receive, ByteRing send) {
+        this.receive = receive;
+        this.send = send;
+    }
+
+    /** The receive ring (engine: producer side). */
+    public ByteRing receiveRing() {
+        return receive;
+    }
+
+    /** The send ring (engine: consumer side). */
+    public ByteRing sendRing() {
+        return send;
+    }
+
+    /** Publishes what the engine advertised, for the application's window-update decision. Engine thread. */
+    public void advertised(int freeBytes, int mss) {
+        this.advertisedFree = freeBytes;
+        this.receiveMss = mss;
+    }
+
+    /** Queues an accepted child. Engine thread. @return false when the accept queue is full. */
+    public boolean offerAccepted(TcpSocket child) {
+        return acceptQueue != null && acceptQueue.offer(child);
+    }
+
+    /** Whether the accept queue has no room left. Any thread. */
+    public boolean acceptQueueFull() {
+        return acceptQueue != null && acceptQueue.size() >= acceptQueue.capacity();
+    }
+
+    /** Wakes blocked threads and reports to the readiness sink. Engine thread, once per cycle. */
+    public void signal() {
+        waiter.signal(Waiter.READER | Waiter.WRITER);
+    }
+
+    /** The readiness sink, or null. */
+    public ReadinessSink sink() {
+        return sink;
+    }
+
+    /** Engine-private state. Engine thread only. */
+    public Object engineState() {
+        return engineState;
+    }
+
+    /** Engine-private state. Engine thread only. */
+    public void engineState(Object state) {
+        this.engineState = state;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSocket[" + fmt(localAddress) + ":" + localPort + " -> " + fmt(remoteAddress) + ":" + remotePort
+                + " state=0x" + Integer.toHexString(state) + (error != SocketError.NONE ? " " + error : "") + "]";
+    }
+
+    private static String fmt(int ip) {
+        return (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff);
+    }
+}
