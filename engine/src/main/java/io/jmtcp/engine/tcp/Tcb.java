@@ -105,12 +105,19 @@ final class Tcb {
     // ---- loss recovery (RFC 5681, 6582, 6675, 3042)
     int dupAcks;
     boolean inRecovery;
+    /** RecoveryPoint ("recover" of RFC 6582) holds a value from an earlier recovery or timeout. */
+    boolean recoveryValid;
     int recoveryPoint;
+    /** NewReno's window inflation during recovery without SACK (RFC 6582 3.2 steps 2-4). */
+    int recoveryInflation;
     int highRxt;
     int rescueRxt;
     SackScoreboard scoreboard;
     ReceiveRanges outOfOrder;
     int outOfOrderBytes;
+    /** A FIN arrived beyond a hole; it counts once RCV.NXT reaches {@link #oooFinSeq}. */
+    boolean oooFin;
+    int oooFinSeq;
 
     // ---- acknowledgement state (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3)
     boolean ackNow;
