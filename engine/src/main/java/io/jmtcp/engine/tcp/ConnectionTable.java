@@ -1,6 +1,7 @@
 package io.jmtcp.engine.tcp;
 
 import java.util.ConcurrentModificationException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -16,8 +17,10 @@ import java.util.function.Consumer;
  * {@code null} values are not allowed). Collisions are resolved by linear probing; removal uses
  * backward-shift deletion (Knuth, TAOCP vol. 3, §6.4 Algorithm R), so there are no tombstones and
  * lookups never slow down as connections come and go. The hash is a murmur3-style finaliser over
- * the 96 key bits; it is deliberately not the RSS Toeplitz hash, which is linear and, with the
- * symmetric key, maps a whole family of tuples to the same value.
+ * the 96 key bits and a per-table random seed; it is deliberately not the RSS Toeplitz hash, which
+ * is linear and, with the symmetric key, maps a whole family of tuples to the same value. The seed
+ * keeps remote peers, who choose their addresses and ports, from precomputing tuples that pile
+ * into one probe chain (the finaliser alone is invertible).
  *
  * <p>Allocation: {@link #get}, {@link #containsKey}, {@link #remove} and a {@link #put} that does
  * not grow the table allocate nothing. When a {@code put} would take the load factor above 0.7
@@ -48,6 +51,7 @@ public final class ConnectionTable<T> {
     private int resizeAt;
     /** Bumped by every structural change, so {@link #forEach} can detect modification. */
     private int modCount;
+    private final long seed;
 
     /**
      * Creates a table that holds {@code initialCapacity} connections without growing.
@@ -56,6 +60,12 @@ public final class ConnectionTable<T> {
      * @throws IllegalArgumentException if negative or too large for one table
      */
     public ConnectionTable(int initialCapacity) {
+        this(initialCapacity, ThreadLocalRandom.current().nextLong());
+    }
+
+    /** As {@link #ConnectionTable(int)} with a fixed hash seed, so tests can build collisions. */
+    ConnectionTable(int initialCapacity, long seed) {
+        this.seed = seed;
         if (initialCapacity < 0) {
             throw new IllegalArgumentException("initialCapacity must be >= 0, was " + initialCapacity);
         }
@@ -294,12 +304,13 @@ public final class ConnectionTable<T> {
     }
 
     /**
-     * Mixes the 96 key bits: the two addresses form one 64-bit word, the ports are folded in with
-     * an odd multiplier, then murmur3's 64-bit finaliser ({@code fmix64}) spreads every input bit
-     * over the result, so the low bits that pick the slot depend on all of the tuple.
+     * Mixes the 96 key bits: the two addresses form one 64-bit word, XORed with the seed; the
+     * ports are folded in with an odd multiplier; then murmur3's 64-bit finaliser
+     * ({@code fmix64}) spreads every input bit over the result, so the low bits that pick the
+     * slot depend on all of the tuple.
      */
-    static int hash(int localIp, int remoteIp, int ports) {
-        long h = ((long) localIp << 32) | (remoteIp & 0xffffffffL);
+    int hash(int localIp, int remoteIp, int ports) {
+        long h = (((long) localIp << 32) | (remoteIp & 0xffffffffL)) ^ seed;
         h ^= (ports & 0xffffffffL) * 0x9e3779b97f4a7c15L;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;

@@ -117,7 +117,7 @@ class ConnectionTableTest {
     void removalInsideProbeChainsKeepsEveryOtherEntryReachable() {
         // Find keys that share a home slot (full collisions) or neighbouring home slots in a
         // 16-slot table, so they form one cluster that wraps around the end of the array.
-        ConnectionTable<Integer> table = new ConnectionTable<>(8);
+        ConnectionTable<Integer> table = new ConnectionTable<>(8, 0x5eed);
         int capacity = table.capacity();
         assertThat(capacity).isEqualTo(16);
         int mask = capacity - 1;
@@ -125,7 +125,7 @@ class ConnectionTableTest {
         int[] wanted = {14, 14, 15, 14, 0, 15, 1};
         int port = 1;
         for (int home : wanted) {
-            while ((ConnectionTable.hash(7, 11, port << 16 | 80) & mask) != home) {
+            while ((table.hash(7, 11, port << 16 | 80) & mask) != home) {
                 port++;
             }
             cluster.add(new int[] {port, home});
@@ -137,7 +137,7 @@ class ConnectionTableTest {
         assertThat(table.capacity()).as("no growth: 7 entries fit 16 slots at load 0.7").isEqualTo(16);
         // Remove each entry in turn from a fresh copy, in every position of the chain.
         for (int victim = 0; victim < cluster.size(); victim++) {
-            ConnectionTable<Integer> copy = new ConnectionTable<>(8);
+            ConnectionTable<Integer> copy = new ConnectionTable<>(8, 0x5eed);
             for (int i = 0; i < cluster.size(); i++) {
                 copy.put(7, cluster.get(i)[0], 11, 80, i);
             }
