@@ -158,7 +158,8 @@ abstract class LossBasedControl implements CongestionControl {
      * 2*SMSS. {@code fraction} is the multiplicative-decrease factor (1/2 or beta_cubic).
      */
     final int ssthreshFor(int flightSize, double fraction) {
-        long reduced = (long) (Math.max(0, flightSize) * fraction);
+        // Rounded to the nearest byte, so that e.g. 0.7 * 1,460,000 is 1,022,000 and not one less.
+        long reduced = Math.round(Math.max(0, flightSize) * fraction);
         return (int) Math.min(MAX_WINDOW, Math.max(reduced, 2L * smss));
     }
 
