@@ -117,6 +117,12 @@ public final class RingSlab {
         return new ByteRing(allocate(capacity));
     }
 
+    /** Engine thread: as {@link #newRing(int)} but null when the cap is reached. */
+    public ByteRing tryNewRing(int capacity) {
+        Slice slice = tryAllocate(capacity);
+        return slice == null ? null : new ByteRing(slice);
+    }
+
     /**
      * Engine thread: a slice of {@link #sliceSizeFor(int) sliceSizeFor(capacity)} bytes.
      *

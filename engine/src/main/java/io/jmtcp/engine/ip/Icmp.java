@@ -32,6 +32,7 @@ public final class Icmp implements ProtocolHandler {
     private final long errorIntervalNanos;
     private long lastErrorAt = Long.MIN_VALUE / 2;
     private Listener listener = new Listener() { };
+    private Listener errorListener = new Listener() { };
 
     private final Icmpv4Packet msg = new Icmpv4Packet();
     private final Icmpv4Packet outMsg = new Icmpv4Packet();
@@ -46,6 +47,11 @@ public final class Icmp implements ProtocolHandler {
     /** Sets who hears echo replies and errors. */
     public void listener(Listener listener) {
         this.listener = listener;
+    }
+
+    /** Sets who hears ICMP errors about our packets (the transport layer), beside {@link #listener}. */
+    public void errorListener(Listener listener) {
+        this.errorListener = listener;
     }
 
     @Override
@@ -95,6 +101,7 @@ public final class Icmp implements ProtocolHandler {
                 if (msg.payloadLength() >= Ipv4Packet.MIN_HEADER_LENGTH) {
                     quoted.wrap(b, msg.payloadOffset(), msg.payloadLength());
                     if (quotedHeaderFits()) {
+                        errorListener.onError(msg.type(), msg.code(), msg.nextHopMtu(), quoted, now);
                         listener.onError(msg.type(), msg.code(), msg.nextHopMtu(), quoted, now);
                     }
                 }

@@ -76,6 +76,11 @@ public final class Ipv4Layer {
         return route;
     }
 
+    /** Whether the device verified received checksums (so layers above may skip theirs). */
+    public boolean rxChecksumVerified() {
+        return rxChecksumVerified;
+    }
+
     /** The IP MTU. */
     public int mtu() {
         return mtu;
@@ -147,6 +152,19 @@ public final class Ipv4Layer {
             return;
         }
         deliver(in, broadcast, now);
+    }
+
+    /**
+     * A packet another engine of this stack received, validated and found to belong to a flow
+     * this engine owns (DESIGN.md 3.3): straight to its protocol handler.
+     */
+    public void inputForwarded(ByteBuffer buffer, int offset, int length, long now) {
+        in.wrap(buffer, offset, length);
+        if (!in.checkLength()) {
+            counters.increment(Counter.RX_DROP_IP_TRUNCATED);
+            return;
+        }
+        deliver(in, false, now);
     }
 
     private void deliver(Ipv4Packet packet, boolean broadcast, long now) {

@@ -11,6 +11,7 @@ import io.jmtcp.engine.ip.Ipv4Layer;
 import io.jmtcp.engine.ip.Route;
 import io.jmtcp.engine.stats.Counter;
 import io.jmtcp.engine.stats.Counters;
+import io.jmtcp.engine.tcp.TcpLayer;
 import io.jmtcp.engine.timer.Timers;
 import io.jmtcp.engine.wire.ArpPacket;
 import io.jmtcp.engine.wire.EthernetFrame;
@@ -56,13 +57,20 @@ public final class Engine implements Agent {
     private long txFramesCounted;
     private long txBytesCounted;
 
-    // cross-engine queues (DESIGN.md 3.3): one SPSC ring from each sibling to this engine
-    private FrameRing[] siblingOut = new FrameRing[0];
-    private Engine[] siblings = new Engine[0];
+    // cross-engine queues (DESIGN.md 3.3): one SPSC ring per ordered pair of engines; a slot
+    // holds a kind word then the payload (an ARP packet to learn from, or an IP packet whose
+    // flow this engine owns)
+    private static final int SIBLING_ARP = 1;
+    private static final int SIBLING_IP = 2;
+    private static final int SIBLING_HEADER = 4;
+    private FrameRing[] siblingOutById = new FrameRing[0];
+    private Engine[] enginesById = new Engine[0];
     private FrameRing[] siblingIn = new FrameRing[0];
     private final FrameBatch siblingBatch = new FrameBatch(FrameBatch.DEFAULT_BURST);
+    private final TcpLayer tcp;
 
-    public Engine(int id, String stackName, NetDevice device, int queue, JmtcpConfig config, Route route, NanoClock clock) {
+    public Engine(int id, String stackName, NetDevice device, int queue, JmtcpConfig config, Route route, NanoClock clock,
+            EngineShared shared) {
         this.id = id;
         this.roleName = stackName + "-engine-" + id;
         this.device = device;
@@ -83,6 +91,12 @@ public final class Engine implements Agent {
                 device.capabilities().rxChecksumVerified(), config.get(JmtcpConfig.REASSEMBLY_BUFFERS),
                 config.get(JmtcpConfig.REASSEMBLY_TIMEOUT), config.get(JmtcpConfig.ICMP_RATE), tx, arp, counters, timers,
                 ThreadLocalRandom.current().nextInt(0x10000));
+        this.tcp = new TcpLayer(id, shared.engines(), config, ip, timers, counters, shared.isn(), shared.cookies(),
+                shared.toeplitz(), shared.rss(), shared.portReserved());
+        tcp.wakeup(() -> device.wakeup(queue));
+        tcp.forwarder(this::forwardIp);
+        ip.icmp().errorListener(tcp.icmpErrors());
+        arp.unreachableListener(tcp::neighbourUnreachable);
     }
 
     /** The duty cycle (DESIGN.md 3.1). Engine thread. */
@@ -103,11 +117,17 @@ public final class Engine implements Agent {
             work += n;
         }
 
-        // 2b. what sibling engines passed on (ARP they received)
+        // 2b. what sibling engines passed on: ARP they received, packets of flows we own
         for (FrameRing ring : siblingIn) {
             int m = ring.borrow(siblingBatch, 0);
             for (int i = 0; i < m; i++) {
-                arp.learnShared(siblingBatch.buffer(i), siblingBatch.offset(i), t);
+                ByteBuffer b = siblingBatch.buffer(i);
+                int off = siblingBatch.offset(i);
+                if (b.getInt(off) == SIBLING_ARP) {
+                    arp.learnShared(b, off + SIBLING_HEADER, t);
+                } else {
+                    ip.inputForwarded(b, off + SIBLING_HEADER, siblingBatch.length(i) - SIBLING_HEADER, t);
+                }
             }
             ring.releaseBorrowed();
             siblingBatch.clear();
@@ -117,14 +137,18 @@ public final class Engine implements Agent {
         // 3. timers
         work += timers.poll(t, TIMER_LIMIT);
 
-        // 4. commands from other threads
+        // 4. commands from other threads, then the requests applications posted on sockets
         int c = commands.drain(runCommand, COMMAND_LIMIT);
         if (c > 0) {
             counters.add(Counter.COMMANDS, c);
             work += c;
         }
+        work += tcp.drainRequests(t);
 
-        // 5.-6. output generated above leaves in one burst
+        // 5. output of every connection that has something to send (control, data, ACKs)
+        work += tcp.flushOutput(t);
+
+        // 6. everything generated in this cycle leaves in one burst
         tx.flush();
         long frames = tx.frames();
         long bytes = tx.bytes();
@@ -132,6 +156,9 @@ public final class Engine implements Agent {
         counters.add(Counter.TX_BYTES, bytes - txBytesCounted);
         txFramesCounted = frames;
         txBytesCounted = bytes;
+
+        // 7. per-flow events aggregated over the cycle: one signal per socket and per selector
+        tcp.flushEvents();
 
         counters.increment(Counter.DUTY_CYCLES);
         return work;
@@ -164,31 +191,51 @@ public final class Engine implements Agent {
     }
 
     /**
-     * Joins this engine to its siblings: {@code out[i]} carries to {@code siblings[i]},
-     * {@code in} are the rings siblings write to this engine. Before the engines run.
+     * Joins this engine to its siblings: {@code outById[e]} carries to engine {@code e} (null for
+     * itself), {@code in} are the rings siblings write to this engine. Before the engines run.
      */
-    void connectSiblings(Engine[] siblings, FrameRing[] out, FrameRing[] in) {
-        this.siblings = siblings;
-        this.siblingOut = out;
+    void connectSiblings(Engine[] enginesById, FrameRing[] outById, FrameRing[] in) {
+        this.enginesById = enginesById;
+        this.siblingOutById = outById;
         this.siblingIn = in;
-        if (siblings.length > 0) {
+        if (enginesById.length > 1) {
             arp.sharer(this::shareArp);
         }
     }
 
     private void shareArp(ByteBuffer buffer, int offset) {
-        for (int i = 0; i < siblingOut.length; i++) {
-            FrameRing ring = siblingOut[i];
-            int slot = ring.reserve();
-            if (slot < 0) {
-                counters.increment(Counter.SIBLING_DROP_FULL);
-                continue;
+        for (int e = 0; e < siblingOutById.length; e++) {
+            if (siblingOutById[e] != null) {
+                toSibling(e, SIBLING_ARP, buffer, offset, ArpPacket.LENGTH);
             }
-            ring.memory().put(slot, buffer, offset, ArpPacket.LENGTH);
-            ring.setLength(slot, ArpPacket.LENGTH);
-            ring.publish();
-            siblings[i].device.wakeup(siblings[i].queue);
         }
+    }
+
+    /** Hands an IP packet to the engine that owns its flow. */
+    private boolean forwardIp(int engine, ByteBuffer buffer, int offset, int length) {
+        return engine >= 0 && engine < siblingOutById.length && siblingOutById[engine] != null
+                && toSibling(engine, SIBLING_IP, buffer, offset, length);
+    }
+
+    private boolean toSibling(int engine, int kind, ByteBuffer buffer, int offset, int length) {
+        FrameRing ring = siblingOutById[engine];
+        if (length + SIBLING_HEADER > ring.frameCapacity()) {
+            counters.increment(Counter.SIBLING_DROP_FULL);
+            return false;
+        }
+        int slot = ring.reserve();
+        if (slot < 0) {
+            counters.increment(Counter.SIBLING_DROP_FULL);
+            return false;
+        }
+        ByteBuffer m = ring.memory();
+        m.putInt(slot, kind);
+        m.put(slot + SIBLING_HEADER, buffer, offset, length);
+        ring.setLength(slot, length + SIBLING_HEADER);
+        ring.publish();
+        Engine sibling = enginesById[engine];
+        sibling.device.wakeup(sibling.queue);
+        return true;
     }
 
     private void onTimer(int kind, int index, long at) {
@@ -196,6 +243,8 @@ public final class Engine implements Agent {
             arp.onTimer(index, at);
         } else if (kind == Ipv4Layer.reassemblyTimerKind()) {
             ip.onReassemblyTimer(index, at);
+        } else {
+            tcp.onTimer(kind, index, at);
         }
     }
 
@@ -269,6 +318,11 @@ public final class Engine implements Agent {
     /** ICMP of this engine (engine thread only). */
     public Icmp icmp() {
         return ip.icmp();
+    }
+
+    /** TCP of this engine (engine thread only, except {@link TcpLayer#post}). */
+    public TcpLayer tcp() {
+        return tcp;
     }
 
     /** Timers of this engine (engine thread only). */

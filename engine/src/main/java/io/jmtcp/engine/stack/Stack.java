@@ -1,5 +1,6 @@
 package io.jmtcp.engine.stack;
 
+import io.jmtcp.engine.api.TcpSocket;
 import io.jmtcp.engine.config.JmtcpConfig;
 import io.jmtcp.engine.dev.FaultInjectingDevice;
 import io.jmtcp.engine.dev.FrameRing;
@@ -37,6 +38,11 @@ public final class Stack implements AutoCloseable {
 
     private static final int SIBLING_RING_SLOTS = 256;
 
+    /** Ports taken by listeners (and so not chosen as ephemeral ports), with their sockets. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, TcpSocket> reservedPorts =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger nextEngine = new java.util.concurrent.atomic.AtomicInteger();
+
     private final JmtcpConfig config;
     private final NetDevice device;
     private final Route route;
@@ -56,9 +62,10 @@ public final class Stack implements AutoCloseable {
                     + " has only " + device.capabilities().queues() + " queue(s); add queues=" + n + " to the device");
         }
         this.engines = new Engine[n];
+        EngineShared shared = EngineShared.create(n, reservedPorts::containsKey);
         String name = config.get(JmtcpConfig.NAME);
         for (int i = 0; i < n; i++) {
-            engines[i] = new Engine(i, name, device, i, config, route, clock);
+            engines[i] = new Engine(i, name, device, i, config, route, clock, shared);
         }
         connectSiblings();
     }
@@ -69,28 +76,24 @@ public final class Stack implements AutoCloseable {
         if (n < 2) {
             return;
         }
+        int slotBytes = device.capabilities().frameCapacity() + 4;
         FrameRing[][] rings = new FrameRing[n][n]; // [from][to]
         for (int from = 0; from < n; from++) {
             for (int to = 0; to < n; to++) {
                 if (from != to) {
-                    rings[from][to] = FrameRing.allocate(SIBLING_RING_SLOTS, 64);
+                    rings[from][to] = FrameRing.allocate(SIBLING_RING_SLOTS, slotBytes);
                 }
             }
         }
         for (int self = 0; self < n; self++) {
-            Engine[] others = new Engine[n - 1];
-            FrameRing[] out = new FrameRing[n - 1];
             FrameRing[] in = new FrameRing[n - 1];
             int k = 0;
             for (int other = 0; other < n; other++) {
                 if (other != self) {
-                    others[k] = engines[other];
-                    out[k] = rings[self][other];
-                    in[k] = rings[other][self];
-                    k++;
+                    in[k++] = rings[other][self];
                 }
             }
-            engines[self].connectSiblings(others, out, in);
+            engines[self].connectSiblings(engines.clone(), rings[self].clone(), in);
         }
     }
 
@@ -200,6 +203,100 @@ public final class Stack implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    // ================================================================= TCP sockets
+
+    /**
+     * Starts listening on {@code localIp:port} (0 = any address; port 0 = an ephemeral port) in
+     * every engine; all feed the returned socket's accept queue.
+     *
+     * @throws java.net.BindException when the port is taken
+     */
+    public TcpSocket listen(int localIp, int port, int backlog) throws java.net.BindException {
+        TcpSocket socket = TcpSocket.listener(backlog);
+        int chosen = port;
+        if (chosen == 0) {
+            chosen = ephemeralListenPort(socket);
+        } else if (reservedPorts.putIfAbsent(chosen, socket) != null) {
+            throw new java.net.BindException("Address already in use: port " + port + " is taken");
+        }
+        int p = chosen;
+        socket.addresses(localIp, p, 0, 0);
+        socket.setState(TcpSocket.LISTENING);
+        for (Engine e : engines) {
+            if (!e.submit((engine, now) -> engine.tcp().listen(socket, localIp, p))) {
+                reservedPorts.remove(p, socket);
+                throw new IllegalStateException("engine " + e.id() + " command queue is full");
+            }
+        }
+        awaitCommands();
+        return socket;
+    }
+
+    private int ephemeralListenPort(TcpSocket socket) throws java.net.BindException {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 65536; i++) {
+            int p = 32768 + r.nextInt(28232);
+            if (reservedPorts.putIfAbsent(p, socket) == null) {
+                return p;
+            }
+        }
+        throw new java.net.BindException("Cannot assign requested address: no free port to listen on");
+    }
+
+    /** Stops a listener in every engine and frees its port. */
+    public void closeListener(TcpSocket listener) {
+        int port = listener.localPort();
+        for (Engine e : engines) {
+            e.submit((engine, now) -> engine.tcp().unlisten(port, listener));
+        }
+        reservedPorts.remove(port, listener);
+        listener.clearState(TcpSocket.LISTENING);
+        listener.setState(TcpSocket.FINISHED);
+        listener.signal();
+        // connections still waiting in the accept queue are reset, as the kernel does
+        for (TcpSocket child = listener.accept(); child != null; child = listener.accept()) {
+            child.lingerSeconds(0);
+            child.close();
+        }
+    }
+
+    /**
+     * Connects a new socket to {@code remoteIp:remotePort} from our address; the engine picks an
+     * ephemeral port that maps back to itself. Non-blocking: wait with
+     * {@link TcpSocket#awaitConnected} or a readiness sink.
+     */
+    public TcpSocket connect(int remoteIp, int remotePort) {
+        return connect(new TcpSocket(), 0, remoteIp, remotePort);
+    }
+
+    /** Connects {@code socket} (options already set) from {@code localPort} (0 = ephemeral). */
+    public TcpSocket connect(TcpSocket socket, int localPort, int remoteIp, int remotePort) {
+        Engine e = engines[Math.floorMod(nextEngine.getAndIncrement(), engines.length)];
+        int localIp = route.isLocal(remoteIp) && (remoteIp >>> 24) == 127 ? remoteIp : route.address();
+        socket.link(e.tcp());
+        socket.setState(TcpSocket.CONNECTING);
+        if (!e.submit((engine, now) -> engine.tcp().connect(socket, localIp, localPort, remoteIp, remotePort, now))) {
+            socket.fail(io.jmtcp.engine.api.SocketError.ENGINE_STOPPED, "engine command queue full");
+        }
+        return socket;
+    }
+
+    /** Waits until every engine has run the commands submitted so far (bounded; tests and setup). */
+    private void awaitCommands() {
+        if (runners.isEmpty()) {
+            return; // manual stacks: the caller drives the engines
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(engines.length);
+        for (Engine e : engines) {
+            e.submit((engine, now) -> done.countDown());
+        }
+        try {
+            done.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The result of {@link #ping}. */

@@ -263,17 +263,11 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     }
 
     /** Receives ICMP errors from the engine's ICMP (installed by the engine). */
-    public Icmp.Listener icmpListener(Icmp.Listener next) {
+    public Icmp.Listener icmpErrors() {
         return new Icmp.Listener() {
-            @Override
-            public void onEchoReply(int source, int identifier, int sequence, long now) {
-                next.onEchoReply(source, identifier, sequence, now);
-            }
-
             @Override
             public void onError(int type, int code, int nextHopMtu, Ipv4Packet quoted, long now) {
                 icmpError(type, code, nextHopMtu, quoted, now);
-                next.onError(type, code, nextHopMtu, quoted, now);
             }
         };
     }
@@ -361,14 +355,10 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             }
         }
         String cc = s.congestionControl();
-        if (cc != null && t.cc != null && !cc.equals(t.cc.name())) {
-            int cwnd = t.cc.cwnd();
+        if (cc != null && t.cc != null && !cc.equalsIgnoreCase(t.cc.name())) {
+            // a new algorithm starts from the initial window, as Linux does on setsockopt
             t.cc = CongestionControls.create(cc);
             t.cc.init(t.smss);
-            // keep the current window rather than restarting from the initial one
-            if (cwnd > t.cc.cwnd()) {
-                t.cc.onRecoveryExit(now);
-            }
         }
         if (t.noDelay && !wasNoDelay) {
             scheduleOutput(t);
@@ -593,17 +583,18 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             return true;
         }
         slab.drainReturned();
-        RingSlab.Slice rx = slab.tryAllocate(t.receiveCapacity);
-        RingSlab.Slice tx = rx == null ? null : slab.tryAllocate(sendBufferSize(t));
+        ByteRing rx = slab.tryNewRing(t.receiveCapacity);
+        ByteRing tx = rx == null ? null : slab.tryNewRing(sendBufferSize(t));
         if (rx == null || tx == null) {
             if (rx != null) {
-                rx.free();
+                rx.releaseProducer();
+                rx.releaseConsumer();
             }
             counters.increment(Counter.TCP_NO_MEMORY);
             return false;
         }
-        t.receiveRing = ByteRing.fromSlice(rx);
-        t.sendRing = ByteRing.fromSlice(tx);
+        t.receiveRing = rx;
+        t.sendRing = tx;
         t.socket.attachRings(t.receiveRing, t.sendRing);
         return true;
     }
