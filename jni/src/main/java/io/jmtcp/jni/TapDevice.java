@@ -4,6 +4,7 @@ import io.jmtcp.engine.dev.DeviceCapabilities;
 import io.jmtcp.engine.dev.DeviceCounter;
 import io.jmtcp.engine.dev.FrameBatch;
 import io.jmtcp.engine.dev.NetDevice;
+import io.jmtcp.engine.wire.MacAddress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -149,7 +150,7 @@ public final class TapDevice implements NetDevice {
      * @param ifname interface name, 1 to 15 of {@code [A-Za-z0-9_.-]}
      * @param queues queue pairs, 1 to {@value #MAX_QUEUES}
      * @param mtu IP MTU, 68 to {@value #MAX_MTU}
-     * @param mac the stack's unicast MAC in the low 48 bits (see {@link #parseMac})
+     * @param mac the stack's unicast MAC in the low 48 bits (see {@link MacAddress#parse})
      * @param slotsPerQueue frame slots of each queue's pool (receive and transmit together), at least 2
      * @throws IllegalArgumentException for a bad argument, naming it
      * @throws IOException naming the errno and the step that failed (e.g. {@code EPERM} without
@@ -164,7 +165,7 @@ public final class TapDevice implements NetDevice {
             throw new IllegalArgumentException("TAP mtu " + mtu + " outside [68, " + MAX_MTU + "]");
         }
         if ((mac & ~0xFFFF_FFFF_FFFFL) != 0 || (mac & 0x0100_0000_0000L) != 0 || mac == 0) {
-            throw new IllegalArgumentException("TAP mac " + formatMac(mac) + " is not a unicast MAC");
+            throw new IllegalArgumentException("TAP mac " + MacAddress.format(mac) + " is not a unicast MAC");
         }
         if (slotsPerQueue < 2 || slotsPerQueue > 1 << 16) {
             throw new IllegalArgumentException("TAP slots " + slotsPerQueue + " outside [2, 65536]");
@@ -227,30 +228,7 @@ public final class TapDevice implements NetDevice {
         return 0x02_00_00_00_00_00L | (h & 0xFF_FFFF_FFFFL);
     }
 
-    /**
-     * Parses {@code 02:00:5e:10:00:01} (six hex octets, colon-separated).
-     *
-     * @throws IllegalArgumentException when malformed
-     */
-    public static long parseMac(String text) {
-        if (text == null || !text.matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
-            throw new IllegalArgumentException("MAC '" + text + "' is not six hex octets like 02:00:00:00:00:01");
-        }
-        return Long.parseLong(text.replace(":", ""), 16);
-    }
 
-    /** Formats the low 48 bits as {@code 02:00:00:00:00:01}. */
-    public static String formatMac(long mac) {
-        StringBuilder sb = new StringBuilder(17);
-        for (int shift = 40; shift >= 0; shift -= 8) {
-            if (shift != 40) {
-                sb.append(':');
-            }
-            int octet = (int) (mac >>> shift) & 0xff;
-            sb.append(Character.forDigit(octet >> 4, 16)).append(Character.forDigit(octet & 15, 16));
-        }
-        return sb.toString();
-    }
 
     /** The kernel interface's name. */
     public String interfaceName() {
@@ -397,7 +375,7 @@ public final class TapDevice implements NetDevice {
 
     @Override
     public String toString() {
-        return name + " (queues=" + queues.length + ", mtu=" + capabilities.mtu() + ", mac=" + formatMac(mac)
-                + ", kernel mac=" + formatMac(kernelMac) + ")";
+        return name + " (queues=" + queues.length + ", mtu=" + capabilities.mtu() + ", mac=" + MacAddress.format(mac)
+                + ", kernel mac=" + MacAddress.format(kernelMac) + ")";
     }
 }

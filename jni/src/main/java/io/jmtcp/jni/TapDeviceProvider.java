@@ -3,6 +3,7 @@ package io.jmtcp.jni;
 import io.jmtcp.engine.dev.DeviceSpec;
 import io.jmtcp.engine.dev.NetDevice;
 import io.jmtcp.engine.dev.NetDeviceProvider;
+import io.jmtcp.engine.wire.MacAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -45,7 +46,7 @@ public final class TapDeviceProvider implements NetDeviceProvider {
             mac = TapDevice.stableMac(spec.name());
         } else {
             try {
-                mac = TapDevice.parseMac(macText);
+                mac = MacAddress.parse(macText);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("device '" + spec + "': mac=" + macText
                         + " is not six hex octets like 02:00:00:00:00:01");

@@ -44,7 +44,7 @@ import org.agrona.concurrent.SystemNanoClock;
  * <p>Threading is that of {@link NetDevice}: each queue's burst methods are called by its one
  * owning thread; {@link #count} may be read from any thread. Nothing is allocated per frame.
  */
-public final class FaultInjectingDevice implements NetDevice {
+public final class FaultInjectingDevice extends ForwardingDevice {
 
     private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int COUNTERS = FaultCounter.values().length;
@@ -57,10 +57,8 @@ public final class FaultInjectingDevice implements NetDevice {
     /** Spins avoided: when a due frame cannot leave yet, awaitRx waits at least this long. */
     private static final long MIN_WAIT_NANOS = 50_000L;
 
-    private final NetDevice inner;
     private final FaultProfile profile;
     private final NanoClock clock;
-    private final String name;
     private final Lane[] lanes;
 
     /** Wraps {@code inner} with the system's monotonic clock. */
@@ -74,23 +72,17 @@ public final class FaultInjectingDevice implements NetDevice {
      * @param clock the time delays and rates are measured in; a manual clock makes them exact
      */
     public FaultInjectingDevice(NetDevice inner, FaultProfile profile, NanoClock clock) {
-        if (inner == null || profile == null || clock == null) {
-            throw new NullPointerException("inner device, profile and clock are required");
+        super(inner, "fault");
+        if (profile == null || clock == null) {
+            throw new NullPointerException("profile and clock are required");
         }
-        this.inner = inner;
         this.profile = profile;
         this.clock = clock;
-        this.name = "fault:" + inner.name();
         DeviceCapabilities caps = inner.capabilities();
         this.lanes = new Lane[caps.queues()];
         for (int q = 0; q < lanes.length; q++) {
             lanes[q] = new Lane(q, caps.frameCapacity());
         }
-    }
-
-    /** The device this one wraps. */
-    public NetDevice inner() {
-        return inner;
     }
 
     /** The impairments applied. */
@@ -127,32 +119,12 @@ public final class FaultInjectingDevice implements NetDevice {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceCapabilities capabilities() {
-        return inner.capabilities();
-    }
-
-    @Override
-    public long macAddress() {
-        return inner.macAddress();
-    }
-
-    @Override
     public int rxBurst(int queue, FrameBatch batch) {
         Lane lane = lanes[queue];
         if (lane.penCount > 0) {
             lane.release(clock.nanoTime());
         }
         return inner.rxBurst(queue, batch);
-    }
-
-    @Override
-    public void rxRelease(int queue, FrameBatch batch) {
-        inner.rxRelease(queue, batch);
     }
 
     @Override
@@ -203,23 +175,13 @@ public final class FaultInjectingDevice implements NetDevice {
     }
 
     @Override
-    public void wakeup(int queue) {
-        inner.wakeup(queue);
-    }
-
-    @Override
-    public long counter(DeviceCounter counter) {
-        return inner.counter(counter);
-    }
-
-    @Override
     public void close() {
         inner.close();
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(name).append(" [").append(profile).append(']');
+        StringBuilder sb = new StringBuilder(name()).append(" [").append(profile).append(']');
         for (FaultCounter c : ALL) {
             sb.append(' ').append(c.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(count(c));
         }

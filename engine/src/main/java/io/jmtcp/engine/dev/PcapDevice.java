@@ -22,12 +22,10 @@ import org.agrona.concurrent.EpochMicroClock;
  * <p>A write error stops the capture (see {@link #captureError()}) but never the traffic: an
  * engine must not die because a debug file filled a disk.
  */
-public final class PcapDevice implements NetDevice {
+public final class PcapDevice extends ForwardingDevice {
 
-    private final NetDevice inner;
     private final PcapWriter writer;
     private final EpochMicroClock clock;
-    private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean capturing = true;
     private volatile IOException error;
@@ -44,13 +42,12 @@ public final class PcapDevice implements NetDevice {
 
     /** Wraps {@code inner}, capturing through {@code writer}, which this device then owns and closes. */
     public PcapDevice(NetDevice inner, PcapWriter writer, EpochMicroClock clock) {
-        if (inner == null || writer == null || clock == null) {
-            throw new NullPointerException("inner device, writer and clock are required");
+        super(inner, "pcap");
+        if (writer == null || clock == null) {
+            throw new NullPointerException("writer and clock are required");
         }
-        this.inner = inner;
         this.writer = writer;
         this.clock = clock;
-        this.name = "pcap:" + inner.name();
     }
 
     private static PcapWriter openWriter(Path file) {
@@ -59,11 +56,6 @@ public final class PcapDevice implements NetDevice {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create pcap file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The device this one wraps. */
-    public NetDevice inner() {
-        return inner;
     }
 
     /** The file being written. */
@@ -77,21 +69,6 @@ public final class PcapDevice implements NetDevice {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeviceCapabilities capabilities() {
-        return inner.capabilities();
-    }
-
-    @Override
-    public long macAddress() {
-        return inner.macAddress();
-    }
-
-    @Override
     public int rxBurst(int queue, FrameBatch batch) {
         int n = inner.rxBurst(queue, batch);
         if (n > 0 && capturing) {
@@ -99,16 +76,6 @@ public final class PcapDevice implements NetDevice {
             capture(batch, end - n, end);
         }
         return n;
-    }
-
-    @Override
-    public void rxRelease(int queue, FrameBatch batch) {
-        inner.rxRelease(queue, batch);
-    }
-
-    @Override
-    public int txAcquire(int queue, FrameBatch batch) {
-        return inner.txAcquire(queue, batch);
     }
 
     @Override
@@ -145,16 +112,6 @@ public final class PcapDevice implements NetDevice {
     @Override
     public void awaitRx(int queue, long timeoutNanos) {
         inner.awaitRx(queue, timeoutNanos);
-    }
-
-    @Override
-    public void wakeup(int queue) {
-        inner.wakeup(queue);
-    }
-
-    @Override
-    public long counter(DeviceCounter counter) {
-        return inner.counter(counter);
     }
 
     /** Flushes and closes the file, then closes the wrapped device. Idempotent. */

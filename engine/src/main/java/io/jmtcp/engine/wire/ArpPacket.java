@@ -1,6 +1,5 @@
 package io.jmtcp.engine.wire;
 
-import java.nio.ByteBuffer;
 
 /**
  * Flyweight over an ARP packet (RFC 826) for Ethernet hardware and IPv4 protocol addresses, the
@@ -29,7 +28,7 @@ import java.nio.ByteBuffer;
  * <p>Call {@link #checkLength()} once after {@link #wrap}; when it passes no accessor can throw.
  * One instance per engine thread, reused per packet.
  */
-public final class ArpPacket {
+public final class ArpPacket extends Flyweight<ArpPacket> {
 
     public static final int HARDWARE_TYPE_OFFSET = 0;
     public static final int PROTOCOL_TYPE_OFFSET = 2;
@@ -47,30 +46,6 @@ public final class ArpPacket {
     public static final int HARDWARE_TYPE_ETHERNET = 1;
     public static final int OP_REQUEST = 1;
     public static final int OP_REPLY = 2;
-
-    private ByteBuffer buffer;
-    private int offset;
-    private int length;
-
-    /** Points this flyweight at {@code length} bytes at absolute {@code offset}. */
-    public ArpPacket wrap(ByteBuffer buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
-    public int length() {
-        return length;
-    }
 
     /** Whether the wrapped bytes hold a whole Ethernet/IPv4 ARP packet (28 bytes; padding allowed). */
     public boolean checkLength() {

@@ -1,6 +1,5 @@
 package io.jmtcp.engine.wire;
 
-import java.nio.ByteBuffer;
 
 /**
  * Flyweight over an Ethernet II frame (IEEE 802.3 with an EtherType), optionally carrying one
@@ -31,7 +30,7 @@ import java.nio.ByteBuffer;
  * <p>Call {@link #checkLength()} once after {@link #wrap}; when it passes no accessor can throw.
  * Offsets returned are absolute in the buffer. One instance per engine thread, reused per frame.
  */
-public final class EthernetFrame {
+public final class EthernetFrame extends Flyweight<EthernetFrame> {
 
     public static final int DESTINATION_OFFSET = 0;
     public static final int SOURCE_OFFSET = 6;
@@ -47,32 +46,6 @@ public final class EthernetFrame {
     public static final int ETHERTYPE_IPV4 = 0x0800;
     public static final int ETHERTYPE_ARP = 0x0806;
     public static final int ETHERTYPE_VLAN = 0x8100;
-
-    private ByteBuffer buffer;
-    private int offset;
-    private int length;
-
-    /** Points this flyweight at {@code length} bytes at absolute {@code offset}. */
-    public EthernetFrame wrap(ByteBuffer buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    /** Absolute offset of the frame. */
-    public int offset() {
-        return offset;
-    }
-
-    /** Wrapped length. */
-    public int length() {
-        return length;
-    }
 
     /**
      * Whether the wrapped bytes hold the whole header: 14 bytes, or 18 when the frame carries an

@@ -1,6 +1,5 @@
 package io.jmtcp.engine.wire;
 
-import java.nio.ByteBuffer;
 
 /**
  * Flyweight over an ICMPv4 message (RFC 792). The second word depends on the type: echo and echo
@@ -26,7 +25,7 @@ import java.nio.ByteBuffer;
  * Call {@link #checkLength()} once after {@link #wrap}; when it passes no accessor can throw.
  * One instance per engine thread, reused per message.
  */
-public final class Icmpv4Packet {
+public final class Icmpv4Packet extends Flyweight<Icmpv4Packet> {
 
     public static final int TYPE_OFFSET = 0;
     public static final int CODE_OFFSET = 1;
@@ -48,30 +47,6 @@ public final class Icmpv4Packet {
     public static final int CODE_PROTOCOL_UNREACHABLE = 2;
     public static final int CODE_PORT_UNREACHABLE = 3;
     public static final int CODE_FRAGMENTATION_NEEDED = 4;
-
-    private ByteBuffer buffer;
-    private int offset;
-    private int length;
-
-    /** Points this flyweight at {@code length} bytes at absolute {@code offset}. */
-    public Icmpv4Packet wrap(ByteBuffer buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
-    public int length() {
-        return length;
-    }
 
     /** Whether the wrapped bytes hold the 8-byte header. */
     public boolean checkLength() {

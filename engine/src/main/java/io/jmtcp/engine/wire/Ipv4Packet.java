@@ -1,6 +1,5 @@
 package io.jmtcp.engine.wire;
 
-import java.nio.ByteBuffer;
 
 /**
  * Flyweight over an IPv4 packet (RFC 791 §3.1).
@@ -31,7 +30,7 @@ import java.nio.ByteBuffer;
  * {@link #wrap}; when it passes no accessor can throw. Offsets returned are absolute in the
  * buffer. One instance per engine thread, reused per packet.
  */
-public final class Ipv4Packet {
+public final class Ipv4Packet extends Flyweight<Ipv4Packet> {
 
     public static final int VERSION_AND_IHL_OFFSET = 0;
     public static final int TYPE_OF_SERVICE_OFFSET = 1;
@@ -57,31 +56,6 @@ public final class Ipv4Packet {
     private static final int FLAG_DF = 0x4000;
     private static final int FLAG_MF = 0x2000;
     private static final int FRAGMENT_OFFSET_MASK = 0x1fff;
-
-    private ByteBuffer buffer;
-    private int offset;
-    private int length;
-
-    /** Points this flyweight at {@code length} bytes at absolute {@code offset}. */
-    public Ipv4Packet wrap(ByteBuffer buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
-    /** Wrapped length (may exceed {@link #totalLength()} by link-layer padding). */
-    public int length() {
-        return length;
-    }
 
     /**
      * Whether the header and the whole packet lie within the wrapped bytes: at least 20 bytes,

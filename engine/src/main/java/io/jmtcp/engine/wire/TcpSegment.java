@@ -1,6 +1,5 @@
 package io.jmtcp.engine.wire;
 
-import java.nio.ByteBuffer;
 
 /**
  * Flyweight over a TCP segment (RFC 9293 §3.1; ECE and CWR from RFC 3168 §6.1). Sequence and
@@ -33,7 +32,7 @@ import java.nio.ByteBuffer;
  * accessor can throw. Offsets returned are absolute in the buffer. One instance per engine
  * thread, reused per segment.
  */
-public final class TcpSegment {
+public final class TcpSegment extends Flyweight<TcpSegment> {
 
     public static final int SOURCE_PORT_OFFSET = 0;
     public static final int DESTINATION_PORT_OFFSET = 2;
@@ -58,31 +57,6 @@ public final class TcpSegment {
     public static final int URG = 0x20;
     public static final int ECE = 0x40;
     public static final int CWR = 0x80;
-
-    private ByteBuffer buffer;
-    private int offset;
-    private int length;
-
-    /** Points this flyweight at {@code length} bytes at absolute {@code offset}. */
-    public TcpSegment wrap(ByteBuffer buffer, int offset, int length) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        return this;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return offset;
-    }
-
-    /** Segment length: header plus payload. */
-    public int length() {
-        return length;
-    }
 
     /** Whether the wrapped bytes hold at least 20 bytes and a header of data offset &gt;= 5 within them. */
     public boolean checkLength() {
