@@ -184,6 +184,8 @@ final class TcpInput {
         t.sndWl1 = seg.sequenceNumber();
         t.sndWl2 = seg.acknowledgmentNumber();
         t.rcvAdvertisedEdge = t.rcvNxt + out.receiveWindow(t);
+        // the cookie SYN-ACK acknowledged RCV.NXT: RFC 7323 4.3 updates TS.Recent against it
+        t.lastAckSent = t.rcvNxt;
         t.listener = l;
         counters.increment(Counter.TCP_PASSIVE_OPENS);
         if (!establish(t, now)) {
