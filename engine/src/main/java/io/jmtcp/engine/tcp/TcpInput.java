@@ -263,8 +263,8 @@ final class TcpInput {
             rttSampleForSyn(t, now);
         }
         if (SeqNum.gt(t.sndUna, t.iss)) {
-            // our SYN is acknowledged: ESTABLISHED
-            t.sndWnd = seg.window() << t.sndWindowShift;
+            // our SYN is acknowledged: ESTABLISHED (RFC 7323 2.2: a SYN's window is never scaled)
+            t.sndWnd = seg.window();
             t.maxSndWnd = t.sndWnd;
             t.sndWl1 = seg.sequenceNumber();
             t.sndWl2 = segAck;
