@@ -453,6 +453,13 @@ final class TcpInput {
             return;
         }
         int ack = seg.acknowledgmentNumber();
+        // RFC 9293 3.10.7.4 fifth step, SYN-RECEIVED: an unacceptable ACK gets <SEQ=SEG.ACK><CTL=RST>
+        // (RFC 5961 5.2 below is for synchronized states)
+        if (t.state == TcpState.SYN_RECEIVED && !SeqNum.between(t.sndUna + 1, ack, t.sndMax + 1)) {
+            counters.increment(Counter.RX_DROP_TCP_BAD_ACK);
+            out.resetFor(seg, ip);
+            return;
+        }
         // RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop
         if (SeqNum.gt(ack, t.sndMax) || SeqNum.lt(ack, t.sndUna - Math.max(t.maxSndWnd, 1))) {
             counters.increment(Counter.RX_DROP_TCP_BAD_ACK);
@@ -467,10 +474,6 @@ final class TcpInput {
             t.tsRecentAt = now;
         }
         if (t.state == TcpState.SYN_RECEIVED) {
-            if (!SeqNum.between(t.sndUna + 1, ack, t.sndMax + 1)) {
-                out.resetFor(seg, ip);
-                return;
-            }
             t.sndWnd = seg.window() << t.sndWindowShift;
             t.maxSndWnd = Math.max(t.maxSndWnd, t.sndWnd);
             t.sndWl1 = seq;
