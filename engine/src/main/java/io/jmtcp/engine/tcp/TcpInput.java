@@ -378,6 +378,17 @@ final class TcpInput {
             return;
         }
 
+        // A retransmitted SYN of the same passive open sits just left of the window (SEG.SEQ = IRS,
+        // RCV.NXT = IRS + 1): answer with the SYN-ACK again, as Linux's tcp_check_req does,
+        // instead of the ACK the sequence test would send
+        if (t.state == TcpState.SYN_RECEIVED && t.listener != null && seq == t.irs
+                && (flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST | TcpSegment.FIN)) == TcpSegment.SYN) {
+            counters.increment(Counter.TCP_SYN_RETRANSMITS_RECEIVED);
+            out.sendSynAck(t, now);
+            t.rttTiming = false; // Karn: the SYN-ACK went twice
+            return;
+        }
+
         // first: check the sequence number (RFC 9293 3.10.7.4, the four acceptability cases)
         int wnd = out.currentReceiveWindow(t);
         boolean acceptable;
@@ -435,12 +446,6 @@ final class TcpInput {
 
         // fourth: check the SYN bit (RFC 5961 4.2: any SYN here gets a challenge ACK)
         if ((flags & TcpSegment.SYN) != 0) {
-            if (t.state == TcpState.SYN_RECEIVED && t.listener != null && seq == t.irs) {
-                // a retransmitted SYN of the same passive open: answer with the SYN-ACK again
-                counters.increment(Counter.TCP_SYN_RETRANSMITS_RECEIVED);
-                out.sendSynAck(t, now);
-                return;
-            }
             if (layer.challengeAckAllowed(now)) {
                 out.sendAck(t, now);
             }
