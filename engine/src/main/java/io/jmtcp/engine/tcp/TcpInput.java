@@ -389,6 +389,13 @@ final class TcpInput {
             return;
         }
 
+        // Simultaneous open (RFC 9293 figure 8, line 6): in SYN-RECEIVED after our own SYN, the
+        // peer's SYN-ACK repeats its SYN (SEG.SEQ = IRS) and acknowledges ours. It passes the
+        // sequence and SYN checks (as in Linux's tcp_validate_incoming) so its ACK completes the
+        // handshake in the fifth step.
+        boolean simultaneousSynAck = t.state == TcpState.SYN_RECEIVED && t.listener == null && seq == t.irs
+                && (flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST)) == (TcpSegment.SYN | TcpSegment.ACK);
+
         // first: check the sequence number (RFC 9293 3.10.7.4, the four acceptability cases)
         int wnd = out.currentReceiveWindow(t);
         boolean acceptable;
@@ -402,7 +409,7 @@ final class TcpInput {
             acceptable = SeqNum.between(t.rcvNxt, seq, t.rcvNxt + wnd)
                     || SeqNum.between(t.rcvNxt, seq + segLen - 1, t.rcvNxt + wnd);
         }
-        if (!acceptable) {
+        if (!acceptable && !simultaneousSynAck) {
             if ((flags & TcpSegment.RST) == 0) {
                 counters.increment(Counter.RX_DROP_TCP_OUT_OF_WINDOW);
                 out.ackOutOfWindow(t, now);
@@ -445,7 +452,7 @@ final class TcpInput {
         }
 
         // fourth: check the SYN bit (RFC 5961 4.2: any SYN here gets a challenge ACK)
-        if ((flags & TcpSegment.SYN) != 0) {
+        if ((flags & TcpSegment.SYN) != 0 && !simultaneousSynAck) {
             if (layer.challengeAckAllowed(now)) {
                 out.sendAck(t, now);
             }
@@ -479,7 +486,8 @@ final class TcpInput {
             t.tsRecentAt = now;
         }
         if (t.state == TcpState.SYN_RECEIVED) {
-            t.sndWnd = seg.window() << t.sndWindowShift;
+            // RFC 7323 2.2: the window of a segment with SYN is never scaled
+            t.sndWnd = (flags & TcpSegment.SYN) != 0 ? seg.window() : seg.window() << t.sndWindowShift;
             t.maxSndWnd = Math.max(t.maxSndWnd, t.sndWnd);
             t.sndWl1 = seq;
             t.sndWl2 = ack;
