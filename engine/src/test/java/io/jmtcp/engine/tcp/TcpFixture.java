@@ -49,6 +49,8 @@ final class TcpFixture implements AutoCloseable {
     boolean autoTs;
     /** The stack's most recent TSval (the peer echoes it). */
     int stackTsVal;
+    /** The window field the peer sends when a segment does not give one. */
+    int peerWindow = 65535;
     /** Added to the clock's milliseconds for the peer's TSval. */
     int peerTsBase = 5_000;
 
@@ -101,7 +103,7 @@ final class TcpFixture implements AutoCloseable {
                 .acknowledgmentNumber(s.ackNo)
                 .headerLength(TcpSegment.MIN_HEADER_LENGTH + optLen)
                 .flags(s.flags)
-                .window(s.has(Seg.WINDOW) ? s.window : 65535)
+                .window(s.has(Seg.WINDOW) ? s.window : peerWindow)
                 .checksum(0)
                 .urgentPointer(s.urgentPointer);
         if (s.rawOptions != null) {
@@ -321,7 +323,8 @@ final class TcpFixture implements AutoCloseable {
         Seg synAck = expect(seg().syn().ack(peerIsn + 1));
         iss = synAck.seq;
         autoTs = syn.options.hasTimestamps() && synAck.options.hasTimestamps();
-        send(seg().ack(iss + 1).seq(peerIsn + 1).win(syn.options.windowScale() >= 0 ? 512 : 65535));
+        peerWindow = syn.options.windowScale() >= 0 ? 512 : 65535;
+        send(seg().ack(iss + 1).seq(peerIsn + 1));
         socket = listener.accept();
         assertThat(socket).as("accepted socket").isNotNull();
         assertThat(state()).isEqualTo(TcpState.ESTABLISHED);
@@ -351,6 +354,21 @@ final class TcpFixture implements AutoCloseable {
         socket = stack.connect(s, PORT, PEER_IP, PEER_PORT);
         w.cycle();
         return socket;
+    }
+
+    /**
+     * Sends small in-order segments from {@code seq} until the stack has left its quick-ACK mode
+     * of connection start (each is acknowledged at once), reading them; returns the next sequence.
+     */
+    int burnQuickAcks(int seq) {
+        while (tcb().quickAcks > 0) {
+            send(seg().ack(tcb().sndNxt).seq(seq).len(10));
+            seq += 10;
+            expect(seg().ack(seq).seq(tcb().sndNxt));
+        }
+        read(100_000);
+        expectNothing();
+        return seq;
     }
 
     // ================================================================ application
