@@ -740,6 +740,7 @@ final class TcpInput {
                 len = 0;
                 fin = false;
                 t.ackNow = true;
+                layer.scheduleOutput(t);
                 counters.increment(Counter.RX_DROP_TCP_BEYOND_WINDOW);
             } else if (ahead + len > room) {
                 len = room - ahead;
