@@ -184,6 +184,8 @@ final class TcpInput {
         t.sndWl1 = seg.sequenceNumber();
         t.sndWl2 = seg.acknowledgmentNumber();
         t.rcvAdvertisedEdge = t.rcvNxt + out.receiveWindow(t);
+        // the cookie SYN-ACK acknowledged RCV.NXT: RFC 7323 4.3 updates TS.Recent against it
+        t.lastAckSent = t.rcvNxt;
         t.listener = l;
         counters.increment(Counter.TCP_PASSIVE_OPENS);
         if (!establish(t, now)) {
@@ -261,8 +263,8 @@ final class TcpInput {
             rttSampleForSyn(t, now);
         }
         if (SeqNum.gt(t.sndUna, t.iss)) {
-            // our SYN is acknowledged: ESTABLISHED
-            t.sndWnd = seg.window() << t.sndWindowShift;
+            // our SYN is acknowledged: ESTABLISHED (RFC 7323 2.2: a SYN's window is never scaled)
+            t.sndWnd = seg.window();
             t.maxSndWnd = t.sndWnd;
             t.sndWl1 = seg.sequenceNumber();
             t.sndWl2 = segAck;
@@ -376,6 +378,24 @@ final class TcpInput {
             return;
         }
 
+        // A retransmitted SYN of the same passive open sits just left of the window (SEG.SEQ = IRS,
+        // RCV.NXT = IRS + 1): answer with the SYN-ACK again, as Linux's tcp_check_req does,
+        // instead of the ACK the sequence test would send
+        if (t.state == TcpState.SYN_RECEIVED && t.listener != null && seq == t.irs
+                && (flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST | TcpSegment.FIN)) == TcpSegment.SYN) {
+            counters.increment(Counter.TCP_SYN_RETRANSMITS_RECEIVED);
+            out.sendSynAck(t, now);
+            t.rttTiming = false; // Karn: the SYN-ACK went twice
+            return;
+        }
+
+        // Simultaneous open (RFC 9293 figure 8, line 6): in SYN-RECEIVED after our own SYN, the
+        // peer's SYN-ACK repeats its SYN (SEG.SEQ = IRS) and acknowledges ours. It passes the
+        // sequence and SYN checks (as in Linux's tcp_validate_incoming) so its ACK completes the
+        // handshake in the fifth step.
+        boolean simultaneousSynAck = t.state == TcpState.SYN_RECEIVED && t.listener == null && seq == t.irs
+                && (flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST)) == (TcpSegment.SYN | TcpSegment.ACK);
+
         // first: check the sequence number (RFC 9293 3.10.7.4, the four acceptability cases)
         int wnd = out.currentReceiveWindow(t);
         boolean acceptable;
@@ -389,7 +409,7 @@ final class TcpInput {
             acceptable = SeqNum.between(t.rcvNxt, seq, t.rcvNxt + wnd)
                     || SeqNum.between(t.rcvNxt, seq + segLen - 1, t.rcvNxt + wnd);
         }
-        if (!acceptable) {
+        if (!acceptable && !simultaneousSynAck) {
             if ((flags & TcpSegment.RST) == 0) {
                 counters.increment(Counter.RX_DROP_TCP_OUT_OF_WINDOW);
                 out.ackOutOfWindow(t, now);
@@ -432,13 +452,7 @@ final class TcpInput {
         }
 
         // fourth: check the SYN bit (RFC 5961 4.2: any SYN here gets a challenge ACK)
-        if ((flags & TcpSegment.SYN) != 0) {
-            if (t.state == TcpState.SYN_RECEIVED && t.listener != null && seq == t.irs) {
-                // a retransmitted SYN of the same passive open: answer with the SYN-ACK again
-                counters.increment(Counter.TCP_SYN_RETRANSMITS_RECEIVED);
-                out.sendSynAck(t, now);
-                return;
-            }
+        if ((flags & TcpSegment.SYN) != 0 && !simultaneousSynAck) {
             if (layer.challengeAckAllowed(now)) {
                 out.sendAck(t, now);
             }
@@ -451,6 +465,13 @@ final class TcpInput {
             return;
         }
         int ack = seg.acknowledgmentNumber();
+        // RFC 9293 3.10.7.4 fifth step, SYN-RECEIVED: an unacceptable ACK gets <SEQ=SEG.ACK><CTL=RST>
+        // (RFC 5961 5.2 below is for synchronized states)
+        if (t.state == TcpState.SYN_RECEIVED && !SeqNum.between(t.sndUna + 1, ack, t.sndMax + 1)) {
+            counters.increment(Counter.RX_DROP_TCP_BAD_ACK);
+            out.resetFor(seg, ip);
+            return;
+        }
         // RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop
         if (SeqNum.gt(ack, t.sndMax) || SeqNum.lt(ack, t.sndUna - Math.max(t.maxSndWnd, 1))) {
             counters.increment(Counter.RX_DROP_TCP_BAD_ACK);
@@ -465,11 +486,8 @@ final class TcpInput {
             t.tsRecentAt = now;
         }
         if (t.state == TcpState.SYN_RECEIVED) {
-            if (!SeqNum.between(t.sndUna + 1, ack, t.sndMax + 1)) {
-                out.resetFor(seg, ip);
-                return;
-            }
-            t.sndWnd = seg.window() << t.sndWindowShift;
+            // RFC 7323 2.2: the window of a segment with SYN is never scaled
+            t.sndWnd = (flags & TcpSegment.SYN) != 0 ? seg.window() : seg.window() << t.sndWindowShift;
             t.maxSndWnd = Math.max(t.maxSndWnd, t.sndWnd);
             t.sndWl1 = seq;
             t.sndWl2 = ack;
@@ -722,6 +740,7 @@ final class TcpInput {
                 len = 0;
                 fin = false;
                 t.ackNow = true;
+                layer.scheduleOutput(t);
                 counters.increment(Counter.RX_DROP_TCP_BEYOND_WINDOW);
             } else if (ahead + len > room) {
                 len = room - ahead;
@@ -769,7 +788,8 @@ final class TcpInput {
         // RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK at least every second full-sized segment, at once
         // when a hole was filled, and during Linux-style quick-ACK mode; else delay
         t.unackedSegments++;
-        boolean fullSized = len >= t.rcvMss;
+        // a full-sized segment from a peer that sends timestamps carries 12 bytes less than our MSS
+        boolean fullSized = len >= t.rcvMss - (t.timestamps ? TcpOptions.LENGTH_TIMESTAMPS + 2 : 0);
         if (filledHole || t.quickAckMode || t.quickAcks > 0 || (t.unackedSegments >= 2 && fullSized)
                 || t.unackedSegments >= 2 && out.windowUpdateWorthwhile(t)) {
             if (t.quickAcks > 0) {

@@ -417,7 +417,10 @@ final class TcpOutput {
                     }
                     len = usable;
                 }
-                if (len < t.smss && !t.noDelay && inFlight > 0 && !(t.finQueued && len == unsent)) {
+                // (not for bytes already sent once, which go again after a timeout or a path
+                // MTU drop: holding their tail would stall the repair for a round trip)
+                if (len < t.smss && !t.noDelay && inFlight > 0 && !(t.finQueued && len == unsent)
+                        && !SeqNum.lt(t.sndNxt, t.sndMax)) {
                     break; // Nagle (RFC 896, RFC 1122 4.2.3.4): one small segment in flight at a time
                 }
                 int flags = TcpSegment.ACK | (len == unsent ? TcpSegment.PSH : 0);
