@@ -36,7 +36,7 @@ import org.agrona.concurrent.SystemNanoClock;
  */
 public final class Stack implements AutoCloseable {
 
-    private static final int SIBLING_RING_SLOTS = 256;
+    private static final int SIBLING_RING_SLOTS = 1024;
 
     /** Ports taken by listeners (and so not chosen as ephemeral ports), with their sockets. */
     private final java.util.concurrent.ConcurrentHashMap<Integer, TcpSocket> reservedPorts =
@@ -47,6 +47,7 @@ public final class Stack implements AutoCloseable {
     private final NetDevice device;
     private final Route route;
     private final Engine[] engines;
+    private final EngineShared shared;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<ObjectName> mbeans = new ArrayList<>();
     private volatile boolean closed;
@@ -62,7 +63,7 @@ public final class Stack implements AutoCloseable {
                     + " has only " + device.capabilities().queues() + " queue(s); add queues=" + n + " to the device");
         }
         this.engines = new Engine[n];
-        EngineShared shared = EngineShared.create(n, reservedPorts::containsKey);
+        this.shared = EngineShared.create(n, reservedPorts::containsKey);
         String name = config.get(JmtcpConfig.NAME);
         for (int i = 0; i < n; i++) {
             engines[i] = new Engine(i, name, device, i, config, route, clock, shared);
@@ -167,6 +168,11 @@ public final class Stack implements AutoCloseable {
     /** The engine with the given id. */
     public Engine engine(int id) {
         return engines[id];
+    }
+
+    /** What the engines share: the RSS hash and table that decide which engine owns a flow. */
+    public EngineShared shared() {
+        return shared;
     }
 
     /** The device. */
