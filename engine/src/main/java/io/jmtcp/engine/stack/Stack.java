@@ -319,7 +319,7 @@ public final class Stack implements AutoCloseable {
 
     /**
      * Sends {@code count} echo requests from engine 0, {@code intervalNanos} apart, and waits up
-     * to {@code timeoutNanos} after the last for replies. Needs running engines ({@link #start}).
+     * to {@code timeoutNanos} after the last for replies, which every engine listens for. Needs running engines ({@link #start}).
      */
     public PingResult ping(int destination, int count, long intervalNanos, long timeoutNanos, int dataLength)
             throws InterruptedException {
@@ -335,7 +335,10 @@ public final class Stack implements AutoCloseable {
                 }
             }
         };
-        engine.submit((e, now) -> e.icmp().listener(listener));
+        // a reply may arrive on any engine's queue (devices place ICMP by address pair, or not at all)
+        for (Engine e : engines) {
+            e.submit((en, now) -> en.icmp().listener(listener));
+        }
         int sent = 0;
         for (int seq = 0; seq < count; seq++) {
             int s = seq;
@@ -353,7 +356,9 @@ public final class Stack implements AutoCloseable {
         while (System.nanoTime() < deadline && replies(repliedAt) < sent) {
             Thread.sleep(1);
         }
-        engine.submit((e, now) -> e.icmp().listener(new Icmp.Listener() { }));
+        for (Engine e : engines) {
+            e.submit((en, now) -> en.icmp().listener(new Icmp.Listener() { }));
+        }
         List<Long> rtts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (repliedAt.get(i) != 0) {
