@@ -279,8 +279,13 @@ public final class Stack implements AutoCloseable {
 
     /** Connects {@code socket} (options already set) from {@code localPort} (0 = ephemeral). */
     public TcpSocket connect(TcpSocket socket, int localPort, int remoteIp, int remotePort) {
-        Engine e = engines[Math.floorMod(nextEngine.getAndIncrement(), engines.length)];
         int localIp = route.isLocal(remoteIp) && (remoteIp >>> 24) == 127 ? remoteIp : route.address();
+        // an ephemeral port is chosen by the engine to map back to itself, so spread those round
+        // robin; a given port fixes the 4-tuple and so its owner (DESIGN.md 3.3): open it there,
+        // or the SYN-ACK reaches an engine without the connection and is answered with a RST
+        Engine e = localPort != 0 && engines.length > 1
+                ? engines[shared.rss().queueFor(shared.toeplitz().hash(remoteIp, localIp, remotePort, localPort))]
+                : engines[Math.floorMod(nextEngine.getAndIncrement(), engines.length)];
         socket.link(e.tcp());
         socket.setState(TcpSocket.CONNECTING);
         if (!e.submit((engine, now) -> engine.tcp().connect(socket, localIp, localPort, remoteIp, remotePort, now))) {
