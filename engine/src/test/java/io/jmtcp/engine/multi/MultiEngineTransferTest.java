@@ -104,6 +104,31 @@ class MultiEngineTransferTest {
         assertNoHandOverLost();
     }
 
+    @Test
+    void connectFromAnExplicitLocalPortRunsOnTheEngineThatOwnsTheFlow() throws Exception {
+        start(PairDevice.create(1500, 2, 1024, RssSteering.defaults(2)));
+        TcpSocket listener = b.listen(0, PORT, 64);
+        EngineShared sa = a.shared();
+        int[] owners = new int[2];
+        List<TcpSocket> clients = new ArrayList<>();
+        for (int port = 40000; port < 40008; port++) {
+            TcpSocket c = a.connect(new TcpSocket(), port, B_IP, PORT);
+            clients.add(c);
+            int owner = sa.rss().queueFor(sa.toeplitz().hash(B_IP, A_IP, PORT, port));
+            owners[owner]++;
+            assertThat(c.awaitConnected(5 * SECOND)).isEqualTo(Waiter.READY);
+            assertThat(c.failure()).as("port %d", port).isNull();
+            assertThat(c.localPort()).isEqualTo(port);
+            assertThat(c.link()).as("port %d", port).isSameAs(a.engine(owner).tcp());
+        }
+        assertThat(owners).as("the chosen ports hash to both engines").doesNotContain(0);
+        for (int i = 0; i < clients.size(); i++) {
+            assertThat(listener.awaitAcceptable(5 * SECOND)).isEqualTo(Waiter.READY);
+            assertThat(listener.accept()).isNotNull();
+        }
+        assertThat(a.counter(Counter.TCP_TX_RESETS) + b.counter(Counter.TCP_TX_RESETS)).isZero();
+    }
+
     private void assertNoHandOverLost() {
         for (Stack s : new Stack[] {a, b}) {
             for (int e = 0; e < 2; e++) {
