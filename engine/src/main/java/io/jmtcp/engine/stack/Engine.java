@@ -9,12 +9,15 @@ import io.jmtcp.engine.dev.TxQueue;
 import io.jmtcp.engine.ip.Icmp;
 import io.jmtcp.engine.ip.Ipv4Layer;
 import io.jmtcp.engine.ip.Route;
+import io.jmtcp.engine.shard.RssTable;
+import io.jmtcp.engine.shard.Toeplitz;
 import io.jmtcp.engine.stats.Counter;
 import io.jmtcp.engine.stats.Counters;
 import io.jmtcp.engine.tcp.TcpLayer;
 import io.jmtcp.engine.timer.Timers;
 import io.jmtcp.engine.wire.ArpPacket;
 import io.jmtcp.engine.wire.EthernetFrame;
+import io.jmtcp.engine.wire.Ipv4Packet;
 import io.jmtcp.engine.wire.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
@@ -62,12 +65,17 @@ public final class Engine implements Agent {
     // flow this engine owns)
     private static final int SIBLING_ARP = 1;
     private static final int SIBLING_IP = 2;
+    private static final int SIBLING_FRAGMENT = 3;
     private static final int SIBLING_HEADER = 4;
     private FrameRing[] siblingOutById = new FrameRing[0];
     private Engine[] enginesById = new Engine[0];
     private FrameRing[] siblingIn = new FrameRing[0];
     private final FrameBatch siblingBatch = new FrameBatch(FrameBatch.DEFAULT_BURST);
     private final TcpLayer tcp;
+    private final Toeplitz toeplitz;
+    private final RssTable rss;
+    private final Route route;
+    private final Ipv4Packet handOver = new Ipv4Packet();
 
     public Engine(int id, String stackName, NetDevice device, int queue, JmtcpConfig config, Route route, NanoClock clock,
             EngineShared shared) {
@@ -91,6 +99,9 @@ public final class Engine implements Agent {
                 device.capabilities().rxChecksumVerified(), config.get(JmtcpConfig.REASSEMBLY_BUFFERS),
                 config.get(JmtcpConfig.REASSEMBLY_TIMEOUT), config.get(JmtcpConfig.ICMP_RATE), tx, arp, counters, timers,
                 ThreadLocalRandom.current().nextInt(0x10000));
+        this.toeplitz = shared.toeplitz();
+        this.rss = shared.rss();
+        this.route = route;
         this.tcp = new TcpLayer(id, shared.engines(), config, ip, timers, counters, shared.isn(), shared.cookies(),
                 shared.toeplitz(), shared.rss(), shared.portReserved());
         tcp.wakeup(() -> device.wakeup(queue));
@@ -123,8 +134,11 @@ public final class Engine implements Agent {
             for (int i = 0; i < m; i++) {
                 ByteBuffer b = siblingBatch.buffer(i);
                 int off = siblingBatch.offset(i);
-                if (b.getInt(off) == SIBLING_ARP) {
+                int kind = b.getInt(off);
+                if (kind == SIBLING_ARP) {
                     arp.learnShared(b, off + SIBLING_HEADER, t);
+                } else if (kind == SIBLING_FRAGMENT) {
+                    ip.input(b, off + SIBLING_HEADER, siblingBatch.length(i) - SIBLING_HEADER, t);
                 } else {
                     ip.inputForwarded(b, off + SIBLING_HEADER, siblingBatch.length(i) - SIBLING_HEADER, t);
                 }
@@ -182,6 +196,9 @@ public final class Engine implements Agent {
         int payload = eth.payloadOffset();
         int payloadLength = eth.payloadLength();
         if (type == EthernetFrame.ETHERTYPE_IPV4) {
+            if (siblingOutById.length > 1 && handedOver(buffer, payload, payloadLength)) {
+                return;
+            }
             ip.input(buffer, payload, payloadLength, now);
         } else if (type == EthernetFrame.ETHERTYPE_ARP) {
             arp.input(buffer, payload, payloadLength, now);
@@ -209,6 +226,81 @@ public final class Engine implements Agent {
                 toSibling(e, SIBLING_ARP, buffer, offset, ArpPacket.LENGTH);
             }
         }
+    }
+
+    /**
+     * Hands to its owner what the RSS hash of the packet itself cannot place (DESIGN.md 3.3): an
+     * IPv4 fragment goes to the engine its address pair hashes to, so every fragment of a datagram
+     * meets the others in one reassembly buffer whichever queue the device chose (a NIC hashes
+     * fragments by addresses only; a TAP or a bad hash may split them); an ICMP error quoting one
+     * of our TCP segments goes to the engine owning that flow, since the outer header names the
+     * reporting router, not the flow (RFC 5927 checks then run at the owner). Unfragmented TCP is
+     * placed later by {@link TcpLayer#input}; everything else any engine serves. Only fragments
+     * and ICMP are looked at here, so the common path costs two byte loads.
+     *
+     * @return true if the packet was handed over (or dropped and counted for a full queue)
+     */
+    private boolean handedOver(ByteBuffer b, int off, int len) {
+        if (len < Ipv4Packet.MIN_HEADER_LENGTH) {
+            return false; // ip.input counts it
+        }
+        int protocol = b.get(off + 9) & 0xff;
+        boolean fragment = (b.getShort(off + 6) & 0x3fff) != 0; // MF set or a fragment offset
+        if (!fragment && protocol != Ipv4Packet.PROTOCOL_ICMP) {
+            return false;
+        }
+        int vihl = b.get(off) & 0xff;
+        int headerLength = (vihl & 0x0f) << 2;
+        int total = b.getShort(off + 2) & 0xffff;
+        if ((vihl >>> 4) != 4 || headerLength < Ipv4Packet.MIN_HEADER_LENGTH || total < headerLength || total > len) {
+            return false;
+        }
+        int src = b.getInt(off + 12);
+        int dst = b.getInt(off + 16);
+        int owner;
+        int kind;
+        if (fragment) {
+            owner = rss.queueFor(toeplitz.hash(src, dst));
+            kind = SIBLING_FRAGMENT; // the owner validates and reassembles it (ip.input)
+        } else {
+            // ICMP error (RFC 792): 8-byte header, then the quoted IP header and 8+ bytes of TCP
+            int icmp = off + headerLength;
+            int end = off + total;
+            if (end - icmp < 8 + Ipv4Packet.MIN_HEADER_LENGTH + 4) {
+                return false;
+            }
+            int icmpType = b.get(icmp) & 0xff;
+            if (icmpType != 3 && icmpType != 11 && icmpType != 12) {
+                return false; // not an error: echo and the rest are served by any engine
+            }
+            int quoted = icmp + 8;
+            int qvihl = b.get(quoted) & 0xff;
+            int qhl = (qvihl & 0x0f) << 2;
+            if ((qvihl >>> 4) != 4 || qhl < Ipv4Packet.MIN_HEADER_LENGTH || quoted + qhl + 4 > end
+                    || (b.get(quoted + 9) & 0xff) != Ipv4Packet.PROTOCOL_TCP) {
+                return false;
+            }
+            int ports = b.getInt(quoted + qhl);
+            // the quote is our segment (source = us); the flow's receive hash has the peer as source
+            owner = rss.queueFor(toeplitz.hash(b.getInt(quoted + 16), b.getInt(quoted + 12), ports & 0xffff, ports >>> 16));
+            if (owner == id) {
+                return false;
+            }
+            // the owner takes it past IP validation (inputForwarded): validate here
+            handOver.wrap(b, off, total);
+            if (!handOver.checkLength() || (!device.capabilities().rxChecksumVerified() && !handOver.verifyChecksum())
+                    || !route.isLocal(dst)) {
+                return false; // ip.input drops and counts it
+            }
+            kind = SIBLING_IP;
+        }
+        if (owner == id) {
+            return false;
+        }
+        if (toSibling(owner, kind, b, off, total)) {
+            counters.increment(Counter.IP_HANDED_OVER);
+        }
+        return true;
     }
 
     /** Hands an IP packet to the engine that owns its flow. */

@@ -36,7 +36,7 @@ import org.agrona.concurrent.SystemNanoClock;
  */
 public final class Stack implements AutoCloseable {
 
-    private static final int SIBLING_RING_SLOTS = 256;
+    private static final int SIBLING_RING_SLOTS = 1024;
 
     /** Ports taken by listeners (and so not chosen as ephemeral ports), with their sockets. */
     private final java.util.concurrent.ConcurrentHashMap<Integer, TcpSocket> reservedPorts =
@@ -47,6 +47,7 @@ public final class Stack implements AutoCloseable {
     private final NetDevice device;
     private final Route route;
     private final Engine[] engines;
+    private final EngineShared shared;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<ObjectName> mbeans = new ArrayList<>();
     private volatile boolean closed;
@@ -62,7 +63,7 @@ public final class Stack implements AutoCloseable {
                     + " has only " + device.capabilities().queues() + " queue(s); add queues=" + n + " to the device");
         }
         this.engines = new Engine[n];
-        EngineShared shared = EngineShared.create(n, reservedPorts::containsKey);
+        this.shared = EngineShared.create(n, reservedPorts::containsKey);
         String name = config.get(JmtcpConfig.NAME);
         for (int i = 0; i < n; i++) {
             engines[i] = new Engine(i, name, device, i, config, route, clock, shared);
@@ -169,6 +170,11 @@ public final class Stack implements AutoCloseable {
         return engines[id];
     }
 
+    /** What the engines share: the RSS hash and table that decide which engine owns a flow. */
+    public EngineShared shared() {
+        return shared;
+    }
+
     /** The device. */
     public NetDevice device() {
         return device;
@@ -273,8 +279,13 @@ public final class Stack implements AutoCloseable {
 
     /** Connects {@code socket} (options already set) from {@code localPort} (0 = ephemeral). */
     public TcpSocket connect(TcpSocket socket, int localPort, int remoteIp, int remotePort) {
-        Engine e = engines[Math.floorMod(nextEngine.getAndIncrement(), engines.length)];
         int localIp = route.isLocal(remoteIp) && (remoteIp >>> 24) == 127 ? remoteIp : route.address();
+        // an ephemeral port is chosen by the engine to map back to itself, so spread those round
+        // robin; a given port fixes the 4-tuple and so its owner (DESIGN.md 3.3): open it there,
+        // or the SYN-ACK reaches an engine without the connection and is answered with a RST
+        Engine e = localPort != 0 && engines.length > 1
+                ? engines[shared.rss().queueFor(shared.toeplitz().hash(remoteIp, localIp, remotePort, localPort))]
+                : engines[Math.floorMod(nextEngine.getAndIncrement(), engines.length)];
         socket.link(e.tcp());
         socket.setState(TcpSocket.CONNECTING);
         if (!e.submit((engine, now) -> engine.tcp().connect(socket, localIp, localPort, remoteIp, remotePort, now))) {
@@ -313,7 +324,7 @@ public final class Stack implements AutoCloseable {
 
     /**
      * Sends {@code count} echo requests from engine 0, {@code intervalNanos} apart, and waits up
-     * to {@code timeoutNanos} after the last for replies. Needs running engines ({@link #start}).
+     * to {@code timeoutNanos} after the last for replies, which every engine listens for. Needs running engines ({@link #start}).
      */
     public PingResult ping(int destination, int count, long intervalNanos, long timeoutNanos, int dataLength)
             throws InterruptedException {
@@ -329,7 +340,10 @@ public final class Stack implements AutoCloseable {
                 }
             }
         };
-        engine.submit((e, now) -> e.icmp().listener(listener));
+        // a reply may arrive on any engine's queue (devices place ICMP by address pair, or not at all)
+        for (Engine e : engines) {
+            e.submit((en, now) -> en.icmp().listener(listener));
+        }
         int sent = 0;
         for (int seq = 0; seq < count; seq++) {
             int s = seq;
@@ -347,7 +361,9 @@ public final class Stack implements AutoCloseable {
         while (System.nanoTime() < deadline && replies(repliedAt) < sent) {
             Thread.sleep(1);
         }
-        engine.submit((e, now) -> e.icmp().listener(new Icmp.Listener() { }));
+        for (Engine e : engines) {
+            e.submit((en, now) -> en.icmp().listener(new Icmp.Listener() { }));
+        }
         List<Long> rtts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (repliedAt.get(i) != 0) {
