@@ -769,7 +769,9 @@ final class TcpInput {
         // RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK at least every second full-sized segment, at once
         // when a hole was filled, and during Linux-style quick-ACK mode; else delay
         t.unackedSegments++;
-        boolean fullSized = len >= t.rcvMss;
+        // a full-sized segment from a peer that sends timestamps carries 12 bytes of options
+        // in its MSS (RFC 7323 / RFC 6691: the MSS counts data only, options come out of it)
+        boolean fullSized = len >= t.rcvMss - (t.timestamps ? 12 : 0);
         if (filledHole || t.quickAckMode || t.quickAcks > 0 || (t.unackedSegments >= 2 && fullSized)
                 || t.unackedSegments >= 2 && out.windowUpdateWorthwhile(t)) {
             if (t.quickAcks > 0) {
