@@ -163,6 +163,16 @@ public class TcpSegmentBenchmark {
         return n;
     }
 
+    /**
+     * The fixed cost inside {@code segmentInAckOut}: one duty cycle of the engine with nothing
+     * to receive, no timer due and no request (clock read, empty rx burst, timer poll, empty
+     * queues, empty tx flush, counters).
+     */
+    @Benchmark
+    public int idleDutyCycle() {
+        return engine.doWork();
+    }
+
     private int oneSegment() {
         int slot = next;
         int at = slot * frameLength;
