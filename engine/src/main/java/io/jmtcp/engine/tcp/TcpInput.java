@@ -340,7 +340,7 @@ final class TcpInput {
         t.retries = 0;
         t.socket.clearState(TcpSocket.CONNECTING);
         t.socket.setState(TcpSocket.CONNECTED);
-        t.socket.advertised(out.receiveWindow(t), t.rcvMss);
+        t.socket.advertised(out.receiveWindow(t), TcpOutput.windowUpdateStep(t));
         layer.armKeepalive(t, now);
         if (t.listener != null) {
             Listener l = t.listener;

@@ -724,6 +724,11 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         }
         releaseRingsIfDone(t);
         if (timeWaitNanos == 0) {
+            // the ACK of the peer's FIN is only scheduled (output list); it must leave before
+            // the TCB is deleted, or the peer stays in LAST-ACK retransmitting its FIN
+            if (t.ackNow) {
+                output.sendAck(t, now);
+            }
             destroy(t);
             return;
         }

@@ -93,6 +93,16 @@ final class TcpOutput {
      * Whether the window can open enough to be worth a window update now (RFC 1122 4.2.3.3: by at
      * least min(half the buffer, one MSS); we wait for two MSS, as Linux does, to halve the ACKs).
      */
+    /**
+     * Half the window growth that makes an update worth sending, as the application side's
+     * check wants it (it asks for twice this): min(MSS, buffer / 4), so that the two sides agree
+     * on {@link #windowUpdateWorthwhile}'s min(2 MSS, buffer / 2) even when the buffer holds
+     * fewer than four segments (64 KiB MSS on the loopback with a 128 KiB buffer).
+     */
+    static int windowUpdateStep(Tcb t) {
+        return Math.min(t.rcvMss, t.receiveCapacity / 4);
+    }
+
     boolean windowUpdateWorthwhile(Tcb t) {
         int newEdge = t.rcvNxt + Math.min(receiveWindow(t), 65535 << t.rcvWindowShift);
         int gain = newEdge - t.rcvAdvertisedEdge;
@@ -124,7 +134,7 @@ final class TcpOutput {
         int scaledEdge = t.rcvNxt + (field << t.rcvWindowShift);
         t.rcvAdvertisedEdge = SeqNum.max(edge, scaledEdge);
         if (t.socket != null) {
-            t.socket.advertised(field << t.rcvWindowShift, t.rcvMss);
+            t.socket.advertised(field << t.rcvWindowShift, windowUpdateStep(t));
         }
         return field;
     }
