@@ -769,7 +769,10 @@ final class TcpInput {
         // RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK at least every second full-sized segment, at once
         // when a hole was filled, and during Linux-style quick-ACK mode; else delay
         t.unackedSegments++;
-        boolean fullSized = len >= t.rcvMss;
+        // "full-sized" is the MSS less the options every segment carries: with timestamps a peer
+        // such as Linux sends MSS - 12 bytes (NOP, NOP, TS: RFC 7323 3.2), which would otherwise
+        // never count as full and leave the ACK to the window-update rule or the delayed-ACK timer
+        boolean fullSized = len >= t.rcvMss - (t.timestamps ? 12 : 0);
         if (filledHole || t.quickAckMode || t.quickAcks > 0 || (t.unackedSegments >= 2 && fullSized)
                 || t.unackedSegments >= 2 && out.windowUpdateWorthwhile(t)) {
             if (t.quickAcks > 0) {
