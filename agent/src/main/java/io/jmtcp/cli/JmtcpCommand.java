@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "jmtcp", mixinStandardHelpOptions = true, versionProvider = JmtcpVersion.class,
         description = "jmtcp: a user-level TCP/IP stack for the JVM.",
-        subcommands = {VersionCommand.class, ConfigCommand.class, ServeCommand.class, PingCommand.class,
+        subcommands = {VersionCommand.class, ConfigCommand.class, ServeCommand.class, PingCommand.class, GetCommand.class,
             CommandLine.HelpCommand.class})
 final class JmtcpCommand implements Callable<Integer> {
 
@@ -37,6 +37,6 @@ final class JmtcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (version, config, serve, ping)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (version, config, serve, ping, get)");
     }
 }

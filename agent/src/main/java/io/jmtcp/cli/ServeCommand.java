@@ -1,8 +1,16 @@
 package io.jmtcp.cli;
 
+import io.jmtcp.engine.services.ChargenService;
+import io.jmtcp.engine.services.DiscardService;
+import io.jmtcp.engine.services.EchoService;
+import io.jmtcp.engine.services.HttpResponder;
+import io.jmtcp.engine.services.TcpService;
 import io.jmtcp.engine.stack.Stack;
 import io.jmtcp.engine.stats.Counter;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +24,16 @@ import picocli.CommandLine.Spec;
  * {@code jmtcp serve}: starts a stack, says what it is up on, and runs until Ctrl-C / SIGTERM or
  * until {@code --duration} has passed; then closes the stack and prints its non-zero counters.
  * With {@code --stats-interval} it prints one line of totals and rates each interval.
+ *
+ * <p>TCP services (package {@code io.jmtcp.engine.services}) can run on the stack:
+ * {@code --echo} (RFC 862, port 7), {@code --discard} (RFC 863, port 9), {@code --chargen}
+ * (RFC 864, port 19), each on another port with {@code --echo-port} etc., and
+ * {@code --http PORT}, the HTTP/1.1 responder ({@code GET /}, {@code GET /bytes/N},
+ * {@code POST} answered with the body's SHA-256).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run a stack (it answers ARP and ping) until Ctrl-C or --duration, then print its counters.")
+        description = {"Run a stack (it answers ARP and ping) until Ctrl-C or --duration, then print its counters.",
+            "Optionally serve echo, discard, chargen and an HTTP/1.1 responder (GET /, GET /bytes/N, POST -> SHA-256)."})
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
@@ -35,14 +50,61 @@ final class ServeCommand implements Callable<Integer> {
             description = "Print a line of counters this often, e.g. 1s; 0 (the default) prints none.")
     long statsIntervalNanos;
 
+    @Option(names = "--echo", description = "Serve echo (RFC 862) on port 7.")
+    boolean echo;
+
+    @Option(names = "--echo-port", paramLabel = "PORT", description = "Serve echo on this port (implies --echo).")
+    Integer echoPort;
+
+    @Option(names = "--discard", description = "Serve discard (RFC 863) on port 9.")
+    boolean discard;
+
+    @Option(names = "--discard-port", paramLabel = "PORT", description = "Serve discard on this port (implies --discard).")
+    Integer discardPort;
+
+    @Option(names = "--chargen", description = "Serve chargen (RFC 864) on port 19.")
+    boolean chargen;
+
+    @Option(names = "--chargen-port", paramLabel = "PORT", description = "Serve chargen on this port (implies --chargen).")
+    Integer chargenPort;
+
+    @Option(names = "--http", paramLabel = "PORT",
+            description = "Serve the HTTP/1.1 responder on this port: GET / (text), GET /bytes/N (N bytes, byte i ="
+                    + " i mod 256), POST (answers the body's SHA-256 in hex).")
+    Integer httpPort;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        List<Object[]> wanted = new ArrayList<>(); // {service, port}
+        if (echo || echoPort != null) {
+            wanted.add(new Object[] {new EchoService(), port("--echo-port", echoPort, EchoService.PORT)});
+        }
+        if (discard || discardPort != null) {
+            wanted.add(new Object[] {new DiscardService(), port("--discard-port", discardPort, DiscardService.PORT)});
+        }
+        if (chargen || chargenPort != null) {
+            wanted.add(new Object[] {new ChargenService(), port("--chargen-port", chargenPort, ChargenService.PORT)});
+        }
+        if (httpPort != null) {
+            wanted.add(new Object[] {new HttpResponder(), port("--http", httpPort, 0)});
+        }
         Stack stack = stackOptions.start();
         out.println("jmtcp up on " + StackOptions.describe(stack)
                 + (durationNanos > 0 ? "; stopping after " + seconds(durationNanos) : "; Ctrl-C to stop"));
-        out.flush();
         Session session = new Session(stack, out);
+        for (Object[] w : wanted) {
+            TcpService service = (TcpService) w[0];
+            try {
+                service.start(stack, (Integer) w[1]);
+            } catch (BindException | RuntimeException e) {
+                session.finish();
+                throw new StartFailure("cannot serve " + service.name() + " on port " + w[1] + ": " + e.getMessage(), 1, e);
+            }
+            session.services.add(service);
+            out.println(service.name() + " on port " + service.port());
+        }
+        out.flush();
         // Ctrl-C and SIGTERM run shutdown hooks, not the rest of this method: the hook closes
         // the stack and prints the counters; whoever comes first does it, once.
         Thread hook = new Thread(session::finish, "jmtcp-serve-shutdown");
@@ -88,6 +150,15 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    private int port(String option, Integer given, int standard) {
+        int p = given == null ? standard : given;
+        if (p < 1 || p > 65535) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be a port 1..65535, got " + p);
+        }
+        return p;
+    }
+
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1fs", nanos / 1e9);
     }
@@ -96,6 +167,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final class Session {
         private final Stack stack;
         private final PrintWriter out;
+        final List<TcpService> services = new java.util.concurrent.CopyOnWriteArrayList<>();
         private long lastRx;
         private long lastTx;
         private long lastAt;
@@ -132,6 +204,9 @@ final class ServeCommand implements Callable<Integer> {
                 return;
             }
             finished = true;
+            for (TcpService s : services) {
+                s.close();
+            }
             stack.close();
             out.println("jmtcp stopped; counters:");
             out.print(CounterTable.format(stack.counters()));

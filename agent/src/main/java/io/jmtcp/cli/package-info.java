@@ -1,7 +1,9 @@
 /**
  * The {@code jmtcp} command line (picocli): {@code version}, {@code config} (the configuration
  * reference), {@code serve} (run a stack until Ctrl-C or a duration, then print its counters)
- * and {@code ping} (the stack pings an address through its own ICMP). {@link io.jmtcp.cli.Main}
+ * ({@code --echo}, {@code --discard}, {@code --chargen}, {@code --http PORT} add TCP services),
+ * {@code ping} (the stack pings an address through its own ICMP) and {@code get} (an HTTP/1.1
+ * download over the stack's TCP, with SHA-256 and throughput). {@link io.jmtcp.cli.Main}
  * is the {@code Main-Class} of {@code jmtcp.jar}.
  *
  * <p>Contract: options resolve through {@code JmtcpConfig.load}, so the command line overrides

@@ -97,4 +97,22 @@ class ServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("jmtcp.config=").contains("absent.properties");
     }
+
+    @Test
+    void servicesAreAnnouncedOnTheirPortsAndStoppedWithTheStack() {
+        CliRun run = CliRun.of("serve", "--device", "loopback", "--duration", "1s", "--echo", "--discard-port", "9009",
+                "--chargen", "--http", "8080");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("echo on port 7").contains("discard on port 9009").contains("chargen on port 19")
+                .contains("http on port 8080").contains("jmtcp stopped; counters:");
+    }
+
+    @Test
+    void anHttpPortOutOfRangeExits2() {
+        CliRun run = CliRun.of("serve", "--duration", "1s", "--http", "70000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--http must be a port 1..65535, got 70000");
+    }
 }

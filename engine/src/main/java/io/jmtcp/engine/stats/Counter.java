@@ -106,6 +106,7 @@ public enum Counter {
     TCP_FAST_RETRANSMITS("fast retransmits (recovery episodes)"),
     TCP_RTO_TIMEOUTS("retransmission timeouts"),
     TCP_DUP_ACKS("duplicate ACKs received"),
+    TCP_SACK_BLOCKS_RECEIVED("SACK blocks received on ACKs (RFC 2018)"),
     TCP_DUPLICATE_SEGMENTS("segments whose data was already received"),
     TCP_OUT_OF_ORDER_SEGMENTS("out-of-order segments received"),
     TCP_DELAYED_ACKS("ACKs sent by the delayed-ACK timer"),

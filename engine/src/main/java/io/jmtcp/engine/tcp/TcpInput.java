@@ -549,6 +549,7 @@ final class TcpInput {
         int seq = seg.sequenceNumber();
         int window = seg.window() << t.sndWindowShift;
         if (t.sackPermitted && opts.sackBlockCount() > 0) {
+            counters.add(Counter.TCP_SACK_BLOCKS_RECEIVED, opts.sackBlockCount());
             if (t.scoreboard == null) {
                 t.scoreboard = new SackScoreboard(32);
                 t.scoreboard.reset(t.sndUna);
