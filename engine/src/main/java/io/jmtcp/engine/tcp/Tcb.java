@@ -154,4 +154,20 @@ final class Tcb {
     public String toString() {
         return state + " " + Ipv4Address.format(localIp) + ":" + localPort + " -> " + Ipv4Address.format(remoteIp) + ":" + remotePort;
     }
+
+    /**
+     * {@link #toString()} plus the sequence variables, windows, timers and recovery state relative
+     * to ISS/IRS, for diagnosing a stalled connection (soak-test watchdogs, JMX).
+     */
+    String describe() {
+        return this + " sndUna=+" + (sndUna - iss) + " sndNxt=+" + (sndNxt - iss) + " sndMax=+" + (sndMax - iss)
+                + " sndWnd=" + sndWnd + " cwnd=" + (cc == null ? -1 : cc.cwnd())
+                + " rcvNxt=+" + (rcvNxt - irs) + " rcvWnd=" + (rcvAdvertisedEdge - rcvNxt)
+                + " unsent=" + (sendRing == null ? -1 : sendRing.readableBytes() - (sndNxt - sndUna))
+                + " rcvQueued=" + (receiveRing == null ? -1 : receiveRing.readableBytes())
+                + " ooo=" + outOfOrderBytes + " fin[queued=" + finQueued + " sent=" + finSent + " rcvd=" + finReceived
+                + " ooo=" + oooFin + "] rtx=" + (rtxTimer == Timers.NONE ? "none" : rtxKind == 0 ? "rto" : "persist")
+                + " rto=" + (rtt == null ? -1 : rtt.rto() / 1_000_000) + "ms retries=" + retries
+                + " dupAcks=" + dupAcks + " recovery=" + inRecovery + " orphan=" + orphan;
+    }
 }

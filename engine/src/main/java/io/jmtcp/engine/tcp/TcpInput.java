@@ -548,6 +548,7 @@ final class TcpInput {
     private boolean processAck(Tcb t, TcpSegment seg, TcpOptions opts, int ack, long now) {
         int seq = seg.sequenceNumber();
         int window = seg.window() << t.sndWindowShift;
+        boolean newlySacked = false;
         if (t.sackPermitted && opts.sackBlockCount() > 0) {
             counters.add(Counter.TCP_SACK_BLOCKS_RECEIVED, opts.sackBlockCount());
             if (t.scoreboard == null) {
@@ -555,6 +556,7 @@ final class TcpInput {
                 t.scoreboard.reset(t.sndUna);
             }
             t.scoreboard.onAck(t.sndUna, t.sndMax, opts);
+            newlySacked = t.scoreboard.newlySackedBytes() > 0;
         }
         if (SeqNum.gt(ack, t.sndUna)) {
             int acked = ack - t.sndUna;
@@ -572,8 +574,11 @@ final class TcpInput {
         } else if (ack == t.sndUna) {
             // RFC 5681 2: a duplicate ACK carries no data, no SYN/FIN, the same window, and
             // arrives while data is outstanding
-            boolean duplicate = seg.payloadLength() == 0 && !seg.has(TcpSegment.FIN)
-                    && window == t.sndWnd && t.flightSize() > 0;
+            // RFC 6675 2: with SACK, an ACK that SACKs new data is a duplicate too, whatever
+            // data it carries or window it advertises: with data flowing both ways nearly every
+            // ACK rides on data, and loss would otherwise be found only by the RTO
+            boolean duplicate = (seg.payloadLength() == 0 && !seg.has(TcpSegment.FIN) && window == t.sndWnd
+                    || newlySacked) && t.flightSize() > 0;
             if (duplicate) {
                 duplicateAck(t, now);
             }

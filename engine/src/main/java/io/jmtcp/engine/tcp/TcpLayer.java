@@ -885,6 +885,15 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         return out;
     }
 
+    /**
+     * The state, sequence variables, windows and timers of {@code socket}'s connection on this
+     * engine, or its socket state when it has no TCB (diagnostics). Engine thread.
+     */
+    public String describe(TcpSocket socket) {
+        Object state = socket.engineState();
+        return state instanceof Tcb ? ((Tcb) state).describe() : "no TCB " + socket;
+    }
+
     /** Whether a listener holds {@code port} on this engine. */
     boolean listening(int port) {
         Listener l = listeners.get(port);

@@ -253,9 +253,14 @@ final class TcpOutput {
         emit(t, t.iss, 0, TcpSegment.SYN | TcpSegment.ACK, now);
     }
 
-    /** Sends a pure ACK (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>). */
+    /**
+     * Sends a pure ACK (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>), with SND.MAX for SND.NXT as BSD
+     * does: after a timeout pulled SND.NXT back, SND.NXT may lie below the peer's RCV.NXT, and
+     * the peer drops such an ACK as unacceptable (RFC 9293 3.10.7.4) without looking at its
+     * acknowledgement; two ends both in that state would never learn what the other received.
+     */
     void sendAck(Tcb t, long now) {
-        emit(t, t.sndNxt, 0, TcpSegment.ACK, now);
+        emit(t, t.sndMax, 0, TcpSegment.ACK, now);
     }
 
     /** ACK for an unacceptable segment (RFC 9293 3.10.7.4 first step) or a PAWS failure. */
@@ -273,7 +278,7 @@ final class TcpOutput {
     void sendReset(Tcb t, long now) {
         counters.increment(Counter.TCP_TX_RESETS);
         int flags = t.state == TcpState.SYN_SENT ? TcpSegment.RST : TcpSegment.RST | TcpSegment.ACK;
-        emit(t, t.sndNxt, 0, flags, now);
+        emit(t, t.sndMax, 0, flags, now); // SND.MAX: what the peer expects (see sendAck)
     }
 
     /**
