@@ -105,6 +105,15 @@ public final class FrameRing {
 
     // ---------------------------------------------------------------- producer
 
+    /** Slots the producer could still reserve (producer side; may be stale-low, never too high). */
+    public int freeSlots() {
+        long next = producerPosition + reserved;
+        if (next - consumerCache >= slots) {
+            consumerCache = (long) LONGS.getAcquire(memory, base + CONSUMER_OFFSET);
+        }
+        return (int) (slots - (next - consumerCache));
+    }
+
     /**
      * Reserves the next slot for writing.
      *

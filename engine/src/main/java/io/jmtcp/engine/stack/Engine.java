@@ -119,7 +119,9 @@ public final class Engine implements Agent {
         int work = 0;
 
         // 2. receive a burst and process each frame in place
-        int n = device.rxBurst(queue, rx);
+        // back-pressure: a burst may hand every frame to one sibling, so read only when each
+        // cross-engine ring has room for a whole burst; otherwise the frames wait in the device
+        int n = siblingsHaveRoom() ? device.rxBurst(queue, rx) : 0;
         if (n > 0) {
             for (int i = 0; i < n; i++) {
                 input(rx.buffer(i), rx.offset(i), rx.length(i));
@@ -299,6 +301,16 @@ public final class Engine implements Agent {
         }
         if (toSibling(owner, kind, b, off, total)) {
             counters.increment(Counter.IP_HANDED_OVER);
+        }
+        return true;
+    }
+
+    private boolean siblingsHaveRoom() {
+        for (FrameRing ring : siblingOutById) {
+            if (ring != null && ring.freeSlots() < rx.maxFrames()) {
+                counters.increment(Counter.SIBLING_BACK_PRESSURE);
+                return false;
+            }
         }
         return true;
     }

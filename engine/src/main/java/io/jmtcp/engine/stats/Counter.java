@@ -122,6 +122,7 @@ public enum Counter {
 
     RX_DROP_PROTOCOL_UNREACHABLE("rx dropped: IP protocol this stack does not carry"),
 
+    SIBLING_BACK_PRESSURE("receive bursts deferred: a cross-engine ring had no room for a whole burst"),
     SIBLING_DROP_FULL("cross-engine hand-over dropped: the sibling's queue was full"),
     IP_HANDED_OVER("IPv4 fragments and ICMP errors about TCP handed to the engine that owns them"),
 
