@@ -105,13 +105,18 @@ public final class FrameRing {
 
     // ---------------------------------------------------------------- producer
 
-    /** Slots the producer could still reserve (producer side; may be stale-low, never too high). */
-    public int freeSlots() {
+    /**
+     * Slots the producer could still reserve (producer side); re-reads the consumer's position
+     * when the cached view shows fewer than {@code wanted}, so the answer is never too low for long.
+     */
+    public int freeSlots(int wanted) {
         long next = producerPosition + reserved;
-        if (next - consumerCache >= slots) {
+        int free = (int) (slots - (next - consumerCache));
+        if (free < wanted) {
             consumerCache = (long) LONGS.getAcquire(memory, base + CONSUMER_OFFSET);
+            free = (int) (slots - (next - consumerCache));
         }
-        return (int) (slots - (next - consumerCache));
+        return free;
     }
 
     /**

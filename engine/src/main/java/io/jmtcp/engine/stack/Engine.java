@@ -307,7 +307,7 @@ public final class Engine implements Agent {
 
     private boolean siblingsHaveRoom() {
         for (FrameRing ring : siblingOutById) {
-            if (ring != null && ring.freeSlots() < rx.maxFrames()) {
+            if (ring != null && ring.freeSlots(rx.maxFrames()) < rx.maxFrames()) {
                 counters.increment(Counter.SIBLING_BACK_PRESSURE);
                 return false;
             }
