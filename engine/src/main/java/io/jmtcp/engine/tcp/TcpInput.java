@@ -721,7 +721,8 @@ final class TcpInput {
             if (ahead >= room) {
                 len = 0;
                 fin = false;
-                t.ackNow = true;
+                t.ackNow = true; // RFC 9293 3.8.6.1: a zero-window probe is answered with an ACK
+                layer.scheduleOutput(t);
                 counters.increment(Counter.RX_DROP_TCP_BEYOND_WINDOW);
             } else if (ahead + len > room) {
                 len = room - ahead;
