@@ -376,6 +376,16 @@ final class TcpInput {
             return;
         }
 
+        // a retransmitted SYN of the same passive open (SEG.SEQ = IRS, just left of the window, so
+        // the first check below would only ACK it): the peer, still in SYN-SENT, lost our SYN-ACK
+        // and drops a bare ACK, so answer with the SYN-ACK again as Linux and the BSDs do
+        if (t.state == TcpState.SYN_RECEIVED && t.listener != null && seq == t.irs
+                && (flags & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST)) == TcpSegment.SYN) {
+            counters.increment(Counter.TCP_SYN_RETRANSMITS_RECEIVED);
+            out.sendSynAck(t, now);
+            return;
+        }
+
         // first: check the sequence number (RFC 9293 3.10.7.4, the four acceptability cases)
         int wnd = out.currentReceiveWindow(t);
         boolean acceptable;
@@ -433,12 +443,6 @@ final class TcpInput {
 
         // fourth: check the SYN bit (RFC 5961 4.2: any SYN here gets a challenge ACK)
         if ((flags & TcpSegment.SYN) != 0) {
-            if (t.state == TcpState.SYN_RECEIVED && t.listener != null && seq == t.irs) {
-                // a retransmitted SYN of the same passive open: answer with the SYN-ACK again
-                counters.increment(Counter.TCP_SYN_RETRANSMITS_RECEIVED);
-                out.sendSynAck(t, now);
-                return;
-            }
             if (layer.challengeAckAllowed(now)) {
                 out.sendAck(t, now);
             }
