@@ -455,8 +455,10 @@ final class TcpInput {
             return;
         }
         int ack = seg.acknowledgmentNumber();
-        // RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop
-        if (SeqNum.gt(ack, t.sndMax) || SeqNum.lt(ack, t.sndUna - Math.max(t.maxSndWnd, 1))) {
+        // RFC 5961 5.2: SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT, else ACK and drop; in
+        // SYN-RECEIVED an unacceptable ACK gets a RST instead (RFC 9293 3.10.7.4, below)
+        if (t.state != TcpState.SYN_RECEIVED
+                && (SeqNum.gt(ack, t.sndMax) || SeqNum.lt(ack, t.sndUna - Math.max(t.maxSndWnd, 1)))) {
             counters.increment(Counter.RX_DROP_TCP_BAD_ACK);
             if (layer.challengeAckAllowed(now)) {
                 out.sendAck(t, now);
