@@ -195,6 +195,7 @@ class Conn:
         self.ts_recent = 0
         self.window = 65535
         self.pending = []
+        self.received = bytearray()  # all in-order data taken so far
 
     # ------------------------------------------------------------------ sending
 
@@ -252,6 +253,7 @@ class Conn:
         advance = len(self.payload(tcp)) + (1 if int(tcp.flags) & 0x01 else 0)
         if advance and self.rcv_nxt is not None and tcp.seq == self.rcv_nxt:
             self.rcv_nxt = seq_add(self.rcv_nxt, advance)
+            self.received += self.payload(tcp)
         return tcp
 
     def _wanted(self, tcp, accept):
@@ -268,17 +270,16 @@ class Conn:
         ether = self.h.receive(timeout, lambda e: self._mine(e) and (accept is None or accept(e[TCP])))
         check(ether is None, 'expected no answer (%s), got %s' % (what, ether and self.describe(ether[TCP])))
 
-    def collect(self, nbytes, what, timeout=2.0):
-        """Reads in-order data until nbytes arrived (acking as it goes); returns the bytes."""
-        got = b''
+    def collect(self, total, what, timeout=2.0):
+        """Waits until ``total`` bytes of in-order data arrived on this connection in all (acking as
+        it goes, so the DUT need not retransmit); returns everything received so far."""
         deadline = time.monotonic() + timeout
-        while len(got) < nbytes:
+        while len(self.received) < total:
             left = deadline - time.monotonic()
-            seg = self.expect('%s (%d of %d bytes so far)' % (what, len(got), nbytes), timeout=max(left, 0.01),
-                              accept=lambda t: len(t.payload) > 0 and t.seq == self.rcv_nxt)
-            got += self.payload(seg)
+            self.expect('%s (%d of %d bytes so far)' % (what, len(self.received), total), timeout=max(left, 0.01),
+                        accept=lambda t: len(t.payload) > 0 and t.seq == self.rcv_nxt)
             self.send('A')
-        return got
+        return bytes(self.received)
 
     def payload(self, tcp):
         return bytes(tcp.payload) if tcp.payload else b''
