@@ -274,6 +274,10 @@ class Conn:
         """Waits until ``total`` bytes of in-order data arrived on this connection in all (acking as
         it goes, so the DUT need not retransmit); returns everything received so far."""
         deadline = time.monotonic() + timeout
+        if self.received:
+            # data may have been taken by an earlier expect without being acknowledged; the DUT
+            # would hold the rest (Nagle) until that ACK
+            self.send('A')
         while len(self.received) < total:
             left = deadline - time.monotonic()
             self.expect('%s (%d of %d bytes so far)' % (what, len(self.received), total), timeout=max(left, 0.01),
