@@ -843,10 +843,13 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             sinks[i] = null;
         }
         sinkCount = 0;
-        for (ReadinessSink s : extraSinks) {
-            s.signal();
+        // indexed, not for-each: no iterator per duty cycle (escape analysis is not a guarantee)
+        if (!extraSinks.isEmpty()) {
+            for (int i = 0; i < extraSinks.size(); i++) {
+                extraSinks.get(i).signal();
+            }
+            extraSinks.clear();
         }
-        extraSinks.clear();
         return n;
     }
 

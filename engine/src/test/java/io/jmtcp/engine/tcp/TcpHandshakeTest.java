@@ -110,7 +110,7 @@ class TcpHandshakeTest {
             Tcb t = f.tcb();
             assertThat(t.smss).isEqualTo(1448);
             assertThat(t.sndWindowShift).isEqualTo(7);
-            assertThat(t.sndWnd).isEqualTo(65160 << 7 >> 7); // the window of a SYN-ACK is never scaled
+            assertThat(t.sndWnd).isEqualTo(65160); // the window of a SYN-ACK is never scaled
             assertThat(t.sackPermitted).isTrue();
             f.expectNothing();
         }
@@ -255,7 +255,7 @@ class TcpHandshakeTest {
 
         @Test
         void rstReturnsToListen() {
-            Seg s = synAck();
+            synAck();
             f.send(seg().rst().seq(PEER_ISN + 1));
             f.expectNothing();
             assertThat(f.tcb()).isNull();
@@ -265,7 +265,6 @@ class TcpHandshakeTest {
             f.expect(seg().syn().ack(PEER_ISN + 1));
             assertThat(f.tcb()).isNotNull();
             assertThat(f.counter(Counter.TCP_SYN_COOKIES_SENT)).isZero();
-            assertThat(s.seq).isNotNull();
         }
 
         @Test
