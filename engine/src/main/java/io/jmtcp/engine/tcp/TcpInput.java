@@ -554,8 +554,13 @@ final class TcpInput {
         } else if (ack == t.sndUna) {
             // RFC 5681 2: a duplicate ACK carries no data, no SYN/FIN, the same window, and
             // arrives while data is outstanding
+            // RFC 6675 2: with SACK, an ACK that SACKs octets not SACKed before is a duplicate
+            // whatever its window; Linux grows its window on almost every ACK while autotuning,
+            // so the RFC 5681 "same window" test alone would never see its duplicate ACKs
+            boolean sackedMore = t.sackPermitted && t.scoreboard != null && opts.sackBlockCount() > 0
+                    && t.scoreboard.newlySackedBytes() > 0;
             boolean duplicate = seg.payloadLength() == 0 && !seg.has(TcpSegment.FIN)
-                    && window == t.sndWnd && t.flightSize() > 0;
+                    && (window == t.sndWnd || sackedMore) && t.flightSize() > 0;
             if (duplicate) {
                 duplicateAck(t, now);
             }
