@@ -257,12 +257,21 @@ class TcpLinuxInteropTest {
         log("jmtcp get 256 MiB from busybox httpd: " + line(clean.stdout(), "throughput"));
 
         impair();
+        Path pcap = dir.resolve("get-lossy.pcap");
+        Shell.Background capture = kernel.start("tcpdump", "-i", vethKernel, "-s", "128", "-c", "30000", "-U", "-w",
+                pcap.toString(), "tcp");
+        awaitCaptureReady(capture);
         Shell.Result lossy = link.exec(Duration.ofSeconds(150), get);
         assertThat(lossy.exitCode()).as(lossy.describe()).isZero();
         assertThat(lossy.stdout()).contains("HTTP 200").contains("sha256 " + sha);
         assertThat(counter(lossy.stdout(), "TCP_OUT_OF_ORDER_SEGMENTS")).as("holes jmtcp saw").isPositive();
         log("jmtcp get 256 MiB from busybox httpd with 1% loss + 1% duplication: " + line(lossy.stdout(), "throughput")
                 + ", out-of-order segments " + counter(lossy.stdout(), "TCP_OUT_OF_ORDER_SEGMENTS"));
+        capture.await(Duration.ofSeconds(30));
+        Shell.Result sacks = Shell.run(Duration.ofSeconds(120), "tshark", "-r", pcap.toString(), "-T", "fields",
+                "-Y", "ip.src == " + JMTCP + " && tcp.options.sack_le", "-e", "tcp.options.sack_le");
+        assertThat(sacks.ok()).as(sacks.describe()).isTrue();
+        assertThat(sacks.stdout().lines().count()).as("jmtcp ACKs carrying SACK blocks (RFC 2018)").isPositive();
     }
 
     // ------------------------------------------------------------------ many connections
