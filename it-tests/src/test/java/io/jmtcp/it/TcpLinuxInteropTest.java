@@ -11,9 +11,7 @@ import io.jmtcp.testing.Prerequisites;
 import io.jmtcp.testing.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -353,9 +351,5 @@ class TcpLinuxInteropTest {
     private static long counter(String output, String name) {
         Matcher m = Pattern.compile("(?m)^" + name + " +(\\d+)$").matcher(output);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    static String sha256Hex(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 }
