@@ -108,7 +108,12 @@ final class ServeCommand implements Callable<Integer> {
         // Ctrl-C and SIGTERM run shutdown hooks, not the rest of this method: the hook closes
         // the stack and prints the counters; whoever comes first does it, once.
         Thread hook = new Thread(session::finish, "jmtcp-serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) { // SIGTERM came while we were starting
+            session.finish();
+            return 0;
+        }
         try {
             runUntilDone(session);
         } finally {
