@@ -297,8 +297,7 @@ class SocketChannelTest {
             try (SocketChannel client = p[0]; SocketChannel server = p[1]) {
                 CompletableFuture<String> got = new CompletableFuture<>();
                 Object builder = ofVirtual.invoke(null);
-                java.lang.reflect.Method start = builder.getClass().getMethod("start", Runnable.class);
-                start.setAccessible(true);
+                java.lang.reflect.Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
                 start.invoke(builder, (Runnable) () -> {
                     try {
                         got.complete(readFully(server, 3));

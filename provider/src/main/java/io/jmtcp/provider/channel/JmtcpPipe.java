@@ -50,6 +50,15 @@ public final class JmtcpPipe extends Pipe {
     }
 
     private final class SourceEnd extends SourceChannel implements JmtcpSelectable {
+
+        /** As {@code JmtcpSocketChannel.stopWaiting}: an interrupted wait closes the channel itself (JDK 21+ ordering). */
+        private boolean stopWaiting(int waitResult) {
+            if (waitResult == Waiter.INTERRUPTED) {
+                begin();
+                return true;
+            }
+            return waitResult != Waiter.READY;
+        }
         private final ReentrantLock lock = new ReentrantLock();
         private final ChannelKeys keys = new ChannelKeys();
         private final BooleanSupplier readable = this::readable;
@@ -79,7 +88,7 @@ public final class JmtcpPipe extends Pipe {
                     ensureOpen(this);
                     n = ring.read(dst);
                     while (n == 0 && dst.hasRemaining() && sink.isOpen() && blocking && isOpen()) {
-                        if (waiter.await(Waiter.READER, readable, -1) != Waiter.READY) {
+                        if (stopWaiting(waiter.await(Waiter.READER, readable, -1))) {
                             break;
                         }
                         n = ring.read(dst);
@@ -154,6 +163,15 @@ public final class JmtcpPipe extends Pipe {
     }
 
     private final class SinkEnd extends SinkChannel implements JmtcpSelectable {
+
+        /** As {@code JmtcpSocketChannel.stopWaiting}: an interrupted wait closes the channel itself (JDK 21+ ordering). */
+        private boolean stopWaiting(int waitResult) {
+            if (waitResult == Waiter.INTERRUPTED) {
+                begin();
+                return true;
+            }
+            return waitResult != Waiter.READY;
+        }
         private final ReentrantLock lock = new ReentrantLock();
         private final ChannelKeys keys = new ChannelKeys();
         private final BooleanSupplier writable = this::writable;
@@ -180,7 +198,7 @@ public final class JmtcpPipe extends Pipe {
                     ensureOpen(this);
                     n = transfer(src);
                     while (blocking && src.hasRemaining() && isOpen()) {
-                        if (waiter.await(Waiter.WRITER, writable, -1) != Waiter.READY) {
+                        if (stopWaiting(waiter.await(Waiter.WRITER, writable, -1))) {
                             break;
                         }
                         n += transfer(src);

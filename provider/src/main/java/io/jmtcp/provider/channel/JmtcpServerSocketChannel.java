@@ -184,7 +184,7 @@ public final class JmtcpServerSocketChannel extends ServerSocketChannel implemen
                 }
                 int r = l.awaitAcceptable(wait);
                 c = l.accept();
-                if (r != Waiter.READY && r != Waiter.TIMED_OUT) {
+                if (stopWaiting(r)) {
                     break; // interrupted or closed: end() says which
                 }
             }
@@ -256,5 +256,21 @@ public final class JmtcpServerSocketChannel extends ServerSocketChannel implemen
             sb.append(a == null ? "unbound" : a.toString());
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * Whether a wait ended the blocking loop; an interrupted wait is turned into the channel's
+     * interrupt semantics. Since JDK 21 {@code Thread.interrupt} unparks the thread before it
+     * closes the channel, so the woken thread could reach {@code end()} before the close and
+     * return normally; calling {@code begin()} again with the interrupt flag set closes the
+     * channel and marks this thread as the one interrupted, exactly as entering a blocking
+     * operation interrupted does, so {@code end()} throws {@code ClosedByInterruptException}.
+     */
+    private boolean stopWaiting(int waitResult) {
+        if (waitResult == Waiter.INTERRUPTED) {
+            begin();
+            return true;
+        }
+        return waitResult != Waiter.READY && waitResult != Waiter.TIMED_OUT;
     }
 }

@@ -316,7 +316,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
             }
             int r = c.awaitConnected(wait);
             polled = pollConnected(c);
-            if (r != Waiter.READY && r != Waiter.TIMED_OUT) {
+            if (stopWaiting(r)) {
                 break; // interrupted or closed: end() reports it
             }
         }
@@ -423,7 +423,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                 }
                 n = c.read(dst);
                 while (blocking && n == 0 && dst.hasRemaining() && isOpen()) {
-                    if (c.awaitReadable(-1) != Waiter.READY) {
+                    if (stopWaiting(c.awaitReadable(-1))) {
                         break;
                     }
                     n = c.read(dst);
@@ -456,7 +456,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                 }
                 n = c.read(dsts, offset, length);
                 while (blocking && n == 0 && hasRemaining(dsts, offset, length) && isOpen()) {
-                    if (c.awaitReadable(-1) != Waiter.READY) {
+                    if (stopWaiting(c.awaitReadable(-1))) {
                         break;
                     }
                     n = c.read(dsts, offset, length);
@@ -501,7 +501,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                     }
                     int r = c.awaitReadable(wait);
                     n = c.read(dst);
-                    if (r != Waiter.READY && r != Waiter.TIMED_OUT) {
+                    if (stopWaiting(r)) {
                         break;
                     }
                 }
@@ -550,7 +550,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                 StreamConnection c = beginWrite(blocking);
                 n = c.write(src);
                 while (blocking && src.hasRemaining() && isOpen()) {
-                    if (c.awaitWritable(-1) != Waiter.READY) {
+                    if (stopWaiting(c.awaitWritable(-1))) {
                         break;
                     }
                     n += c.write(src);
@@ -575,7 +575,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                 StreamConnection c = beginWrite(blocking);
                 n = c.write(srcs, offset, length);
                 while (blocking && hasRemaining(srcs, offset, length) && isOpen()) {
-                    if (c.awaitWritable(-1) != Waiter.READY) {
+                    if (stopWaiting(c.awaitWritable(-1))) {
                         break;
                     }
                     n += c.write(srcs, offset, length);
@@ -745,5 +745,21 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
             }
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * Whether a wait ended the blocking loop; an interrupted wait is turned into the channel's
+     * interrupt semantics. Since JDK 21 {@code Thread.interrupt} unparks the thread before it
+     * closes the channel, so the woken thread could reach {@code end()} before the close and
+     * return normally; calling {@code begin()} again with the interrupt flag set closes the
+     * channel and marks this thread as the one interrupted, exactly as entering a blocking
+     * operation interrupted does, so {@code end()} throws {@code ClosedByInterruptException}.
+     */
+    private boolean stopWaiting(int waitResult) {
+        if (waitResult == Waiter.INTERRUPTED) {
+            begin();
+            return true;
+        }
+        return waitResult != Waiter.READY && waitResult != Waiter.TIMED_OUT;
     }
 }
