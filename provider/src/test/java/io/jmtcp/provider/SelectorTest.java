@@ -379,4 +379,27 @@ class SelectorTest {
             assertThat(sel.keys()).isEmpty();
         }
     }
+
+    @Test
+    void readinessOutsideTheInterestSetDoesNotEndATimedSelectEarly() throws Exception {
+        try (Selector sel = PROVIDER.openSelector(); ServerSocketChannel ssc = listener()) {
+            SocketChannel[] p = pair(ssc);
+            try (SocketChannel client = p[0]; SocketChannel server = p[1]) {
+                server.configureBlocking(false);
+                server.register(sel, 0);
+                CompletableFuture<Long> f = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        long t0 = System.nanoTime();
+                        int n = sel.select(300);
+                        return n == 0 ? System.nanoTime() - t0 : -1L;
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                Thread.sleep(50);
+                client.write(ascii("not interesting")); // the engine reports the key; interest is 0
+                assertThat(f.get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(290));
+            }
+        }
+    }
 }

@@ -319,4 +319,27 @@ class SocketChannelTest {
         assertThatThrownBy(PROVIDER::openDatagramChannel)
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("DatagramChannel");
     }
+
+    @Test
+    void interruptingAWriteBlockedOnAFullWindowClosesTheChannel() throws Exception {
+        try (ServerSocketChannel ssc = listener()) {
+            SocketChannel[] p = pair(ssc);
+            try (SocketChannel client = p[0]; SocketChannel server = p[1]) {
+                AtomicReference<Throwable> thrown = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        client.write(ByteBuffer.allocateDirect(64 << 20)); // far more than both buffers hold
+                    } catch (Throwable e) {
+                        thrown.set(e);
+                    }
+                });
+                t.start();
+                Thread.sleep(300);
+                t.interrupt();
+                t.join(5000);
+                assertThat(thrown.get()).isInstanceOf(ClosedByInterruptException.class);
+                assertThat(client.isOpen()).isFalse();
+            }
+        }
+    }
 }

@@ -21,7 +21,8 @@ public interface JmtcpSelectable {
 
     /**
      * The set of keys changed (a registration was added or removed); a channel whose readiness
-     * comes from an engine re-points the engine's readiness sink. Called with no selector lock held.
+     * comes from an engine re-points the engine's readiness sink. May be called with a selector's
+     * locks held: must not block.
      */
     void keysChanged();
 }

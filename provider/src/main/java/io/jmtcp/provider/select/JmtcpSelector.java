@@ -332,9 +332,14 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     @Override
     public Selector wakeup() {
         wakeupPending = true;
-        Thread t = selectingThread;
-        if (t != null) {
-            LockSupport.unpark(t);
+        // Dekker with the selecting thread (volatile both ways): it publishes "waiting" and then
+        // reads wakeupPending before parking, so one of the two always sees the other; a
+        // selecting thread that is not waiting checks wakeupPending before it parks
+        if (waiting) {
+            Thread t = selectingThread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
         return this;
     }
