@@ -1,14 +1,16 @@
 /**
- * The {@code java.nio.channels.spi.SelectorProvider} over the jmtcp engine (DESIGN.md 5): it will
- * hold {@code JmtcpSelectorProvider} with its {@code Selector}, {@code SocketChannel},
- * {@code ServerSocketChannel}, {@code Pipe} and socket adaptors, and the per-address routing
- * between the user-level stack and the kernel.
+ * The {@code java.nio.channels.spi.SelectorProvider} over the jmtcp engine (DESIGN.md 5):
+ * {@link io.jmtcp.provider.JmtcpSelectorProvider} hands out the selector of
+ * {@code io.jmtcp.provider.select} and the channels of {@code io.jmtcp.provider.channel}.
  *
- * <p>Empty for now: the provider arrives in a later issue. It is selected only explicitly, with
+ * <p>Contract: whatever an application can observe through NIO behaves as with the JDK's own
+ * provider. The provider is selected only explicitly, with
  * {@code -Djava.nio.channels.spi.SelectorProvider=...} or by the agent, never through a
- * {@code META-INF/services} entry, so that putting jmtcp on a class path changes nothing by itself.
+ * {@code META-INF/services} entry, so that putting jmtcp on a class path changes nothing by
+ * itself. The JVM's stack starts lazily, on the first bind or connect.
  *
- * <p>Threading (to come): channels and selectors are used by application threads; they reach an
- * engine's state only through the engine's command queue and the sockets' rings.
+ * <p>Threads: application threads use channels and selectors; they reach an engine's state only
+ * through the sockets' rings and request bits and the engines' command queues; engines report
+ * readiness to selectors without blocking.
  */
 package io.jmtcp.provider;

@@ -58,6 +58,8 @@ public final class TcpSocket {
     private volatile EngineLink link;
     private volatile ReadinessSink sink;
     private volatile Object attachment;
+    /** The application shut its input down (SHUT_RD); written by the application. */
+    private volatile boolean inputShut;
     private final AtomicInteger requests = new AtomicInteger();
     private final Waiter waiter = new Waiter();
 
@@ -137,6 +139,9 @@ public final class TcpSocket {
      * @throws IOException the connection's failure (reset, timed out, ...) once no data is left
      */
     public int read(ByteBuffer dst) throws IOException {
+        if (inputShut) {
+            return -1;
+        }
         ByteRing ring = receive;
         if (ring != null) {
             int n = ring.read(dst);
@@ -150,6 +155,9 @@ public final class TcpSocket {
 
     /** Scattering form of {@link #read(ByteBuffer)}. */
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        if (inputShut) {
+            return -1;
+        }
         ByteRing ring = receive;
         if (ring != null) {
             long n = ring.read(dsts, offset, length);
@@ -245,7 +253,7 @@ public final class TcpSocket {
     /** Readable: data, end of stream or a failure is there to be reported. */
     public boolean isReadable() {
         int s = state;
-        return readableBytes() > 0 || (s & (INPUT_EOF | FAILED)) != 0;
+        return readableBytes() > 0 || (s & (INPUT_EOF | FAILED)) != 0 || inputShut;
     }
 
     /** Writable: room in the send ring, or a failure to report. */
@@ -293,6 +301,21 @@ public final class TcpSocket {
     /** Shuts the output down once the data already written has been sent (FIN). */
     public void shutdownOutput() {
         request(REQ_SHUTDOWN_OUTPUT);
+    }
+
+    /**
+     * Shuts the input down, as shutdown(SHUT_RD) does for the JDK's channels: from now on reads
+     * report end of stream and a thread blocked reading wakes up. Nothing is sent to the peer;
+     * data that still arrives stays unread (so a later close resets, RFC 2525 2.17). Any thread.
+     */
+    public void shutdownInput() {
+        inputShut = true;
+        waiter.signal(Waiter.READER);
+    }
+
+    /** Whether {@link #shutdownInput()} was called. */
+    public boolean isInputShut() {
+        return inputShut;
     }
 
     /** Closes: FIN after pending data, or RST if SO_LINGER is 0. The socket must not be used afterwards. */
