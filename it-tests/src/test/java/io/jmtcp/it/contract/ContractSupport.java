@@ -251,6 +251,33 @@ final class ContractSupport {
         throw new AssertionError("a non-blocking write never returned 0 after " + total + " bytes to a peer that does not read");
     }
 
+    /**
+     * Fills a non-blocking channel whose peer reads nothing until it stays unwritable: writes until
+     * a write returns 0, then checks that OP_WRITE is not selected for {@link #SHORT_MS}. A stack
+     * that moves queued data into the peer's window after the write returned (any stack but the
+     * kernel's synchronous loopback) becomes writable again and is filled again; every OP_WRITE it
+     * reports must let a write make progress (a spurious OP_WRITE would make event loops spin).
+     * The peer's window is finite, so this ends. Returns the bytes written.
+     */
+    static long fillUntilUnwritable(SocketChannel nonBlocking) throws IOException {
+        long total = 0;
+        try (Selector probe = Selector.open()) {
+            SelectionKey key = nonBlocking.register(probe, SelectionKey.OP_WRITE);
+            for (int round = 0; round < 100; round++) {
+                total += fill(nonBlocking);
+                probe.selectedKeys().clear();
+                if (probe.select(SHORT_MS) == 0) {
+                    return total;
+                }
+                check(key.isWritable(), "probe selected without OP_WRITE: %s", ops(key.readyOps()));
+                int n = nonBlocking.write(ByteBuffer.allocate(1));
+                check(n == 1, "OP_WRITE was selected but a write then accepted %d bytes (spurious readiness), after %d bytes", n, total);
+                total += n;
+            }
+        }
+        throw new AssertionError("OP_WRITE kept being selected after " + total + " bytes to a peer that reads nothing");
+    }
+
     // ---------------------------------------------------------------- selection
 
     /** Selects (bounded) until {@code key} is in the selected set with all of {@code ops} ready. */
