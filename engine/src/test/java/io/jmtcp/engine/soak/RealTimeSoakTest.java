@@ -2,6 +2,7 @@ package io.jmtcp.engine.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jmtcp.engine.api.ReadinessSink;
 import io.jmtcp.engine.api.TcpSocket;
 import io.jmtcp.engine.config.JmtcpConfig;
 import io.jmtcp.engine.dev.FaultCounter;
@@ -45,8 +46,13 @@ class RealTimeSoakTest {
                 Stack b = Stack.start(config("198.18.0.2/24"), faultB)) {
             TcpSocket listener = b.listen(0, SimulatedSoak.PORT, 16);
             List<TcpSocket> clients = new ArrayList<>();
+            List<EndState> ends = new ArrayList<>();
             for (int i = 0; i < CONNECTIONS; i++) {
-                clients.add(a.connect(SimulatedSoak.B_IP, SimulatedSoak.PORT));
+                TcpSocket socket = new TcpSocket();
+                EndState end = new EndState(a);
+                socket.readinessSink(end);
+                ends.add(end);
+                clients.add(a.connect(socket, 0, SimulatedSoak.B_IP, SimulatedSoak.PORT));
             }
             List<SoakConnection> conns = new ArrayList<>();
             for (TcpSocket client : clients) {
@@ -67,6 +73,9 @@ class RealTimeSoakTest {
                 TcpSocket client = clients.get(i);
                 TcpSocket server = servers.stream().filter(s -> s.remotePort() == client.localPort()).findFirst()
                         .orElseThrow();
+                EndState end = new EndState(b);
+                server.readinessSink(end);
+                ends.add(end);
                 conns.add(new SoakConnection(i, client, server, 77, BYTES, System.nanoTime()));
             }
 
@@ -77,12 +86,6 @@ class RealTimeSoakTest {
                 int work = 0;
                 for (SoakConnection c : conns) {
                     work += c.pump(buffer, now);
-                    if (c.clientEnd == null && c.client.is(TcpSocket.FINISHED)) {
-                        c.clientEnd = state(a, c.client);
-                    }
-                    if (c.serverEnd == null && c.server.is(TcpSocket.FINISHED)) {
-                        c.serverEnd = state(b, c.server);
-                    }
                     if (c.failed()) {
                         throw failure("socket failed: " + c.client.failure() + " / " + c.server.failure(), a, b, conns);
                     }
@@ -115,6 +118,8 @@ class RealTimeSoakTest {
                     faultA.count(FaultCounter.REORDERED) + faultB.count(FaultCounter.REORDERED));
 
             for (SoakConnection c : conns) {
+                c.clientEnd = ends.get(c.index).state;
+                c.serverEnd = ends.get(CONNECTIONS + c.index).state;
                 for (Flow f : List.of(c.up, c.down)) {
                     assertThat(f.in.position()).as(f.name + " bytes received").isEqualTo(BYTES);
                     assertThat(f.sha(false)).as(f.name + " SHA-256 received = sent").isEqualTo(f.sha(true));
@@ -139,9 +144,31 @@ class RealTimeSoakTest {
         return JmtcpConfig.of(Map.of("ip", ip, "jmx", "false", "tcp.time-wait", "1s"));
     }
 
-    /** The TCB state of a socket, asked of its engine on the engine's thread. */
-    private static String state(Stack s, TcpSocket socket) {
-        return describe(s, socket).split(" ", 2)[0];
+    /**
+     * Records the TCB state of a socket when it first reports FINISHED. Readiness sinks are
+     * offered the socket on its engine's thread at the end of the duty cycle that changed it, so
+     * the state is read there, before a later segment (an RST answering a stray ACK may end a
+     * TIME-WAIT, RFC 9293 3.10.7.4) moves it on.
+     */
+    private static final class EndState implements ReadinessSink {
+        private final Stack stack;
+        volatile String state;
+
+        EndState(Stack stack) {
+            this.stack = stack;
+        }
+
+        @Override
+        public void offer(TcpSocket socket) {
+            if (state == null && socket.is(TcpSocket.FINISHED)) {
+                state = stack.engine(0).tcp().describe(socket).split(" ", 2)[0];
+            }
+        }
+
+        @Override
+        public void signal() {
+            // nothing waits on it
+        }
     }
 
     private static String describe(Stack s, TcpSocket socket) {
