@@ -409,6 +409,11 @@ final class TcpInput {
             acceptable = SeqNum.between(t.rcvNxt, seq, t.rcvNxt + wnd)
                     || SeqNum.between(t.rcvNxt, seq + segLen - 1, t.rcvNxt + wnd);
         }
+        // A segment ending exactly at RCV.NXT repeats the last one we took, typically a FIN
+        // retransmitted during the peer's recovery: the RFC test refuses it, yet its
+        // acknowledgement may be the only one the peer sends (as Linux, which accepts segments
+        // ending at or after RCV.WUP, process it; its text is trimmed away below)
+        acceptable |= (flags & TcpSegment.RST) == 0 && segLen > 0 && seq + segLen == t.rcvNxt;
         if (!acceptable && !simultaneousSynAck) {
             if ((flags & TcpSegment.RST) == 0) {
                 counters.increment(Counter.RX_DROP_TCP_OUT_OF_WINDOW);
@@ -715,8 +720,13 @@ final class TcpInput {
         if (len > 0 || fin) {
             if (!t.state.canReceive() && !(t.state == TcpState.SYN_RECEIVED)) {
                 // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer already sent FIN; ignore
-                if (len > 0) {
+                if (len > 0 && SeqNum.ge(seq + len, t.rcvNxt)) {
                     counters.increment(Counter.RX_DROP_TCP_DATA_AFTER_FIN);
+                }
+                if (fin) {
+                    // a retransmitted FIN: our ACK of it was lost, acknowledge it again (eighth step)
+                    t.ackNow = true;
+                    layer.scheduleOutput(t);
                 }
                 return;
             }
@@ -756,14 +766,20 @@ final class TcpInput {
                 if (ahead == 0) {
                     inOrder(t, ring, seg, off, len, now);
                 } else {
-                    outOfOrder(t, ring, seg, seq, off, len, now);
-                    fin = false; // a FIN beyond a hole waits for its retransmission
+                    outOfOrder(t, ring, seg, seq, off, len, fin, now);
+                    fin = false; // remembered: processed when the hole before it is filled
                 }
             }
         }
         if (fin && seq + len == t.rcvNxt) {
             finReceived(t, now);
         } else if (fin) {
+            if (SeqNum.gt(seq + len, t.rcvNxt) && !t.oooFin) {
+                // a FIN overtook the data before it: keep it for when that data arrives
+                // (RFC 9293 3.10.7.4 eighth step) instead of waiting for its retransmission
+                t.oooFin = true;
+                t.oooFinSeq = seq + len;
+            }
             t.ackNow = true;
             layer.scheduleOutput(t);
         }
@@ -785,10 +801,10 @@ final class TcpInput {
             layer.oooBytes -= released;
             t.outOfOrderBytes -= released;
             filledHole = true;
-            if (t.oooFin && t.oooFinSeq == t.rcvNxt) {
-                t.oooFin = false;
-                finReceived(t, now);
-            }
+        }
+        if (t.oooFin && t.oooFinSeq == t.rcvNxt) {
+            t.oooFin = false;
+            finReceived(t, now);
         }
         layer.markEvent(t);
         // RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK at least every second full-sized segment, at once
@@ -808,7 +824,7 @@ final class TcpInput {
         }
     }
 
-    private void outOfOrder(Tcb t, ByteRing ring, TcpSegment seg, int seq, int off, int len, long now) {
+    private void outOfOrder(Tcb t, ByteRing ring, TcpSegment seg, int seq, int off, int len, boolean fin, long now) {
         t.ackNow = true; // RFC 5681 4.2: immediate duplicate ACK for out-of-order data
         layer.scheduleOutput(t);
         counters.increment(Counter.TCP_OUT_OF_ORDER_SEGMENTS);
@@ -832,7 +848,7 @@ final class TcpInput {
         int added = t.outOfOrder.bytesHeld() - before;
         layer.oooBytes += added;
         t.outOfOrderBytes += added;
-        if (seg.has(TcpSegment.FIN) && !t.oooFin) {
+        if (fin && !t.oooFin) { // not the segment's FIN bit: a FIN trimmed off with data beyond the window is not kept
             t.oooFin = true;
             t.oooFinSeq = seq + len;
         }

@@ -73,10 +73,27 @@ final class SimulatedSoak implements AutoCloseable {
         PairDevice.Wire wire = PairDevice.create(1500, 1, 1024);
         gateA = new ImpairmentGate(new FaultInjectingDevice(wire.a(), profile.toBuilder().seed(seed * 2 + 1).build(), clock));
         gateB = new ImpairmentGate(new FaultInjectingDevice(wire.b(), profile.toBuilder().seed(seed * 2 + 2).build(), clock));
-        a = Stack.manual(config("198.18.0.1/24"), gateA, clock);
-        b = Stack.manual(config("198.18.0.2/24"), gateB, clock);
+        a = Stack.manual(config("198.18.0.1/24"), capture(gateA, "a", seed), clock);
+        b = Stack.manual(config("198.18.0.2/24"), capture(gateB, "b", seed), clock);
         ea = a.engine(0);
         eb = b.engine(0);
+    }
+
+    /**
+     * With {@code -Djmtcp.soak.pcap=DIR}, what each engine sent (before impairment) and received
+     * goes to DIR/soak-SEED-{a,b}.pcap, stamped with simulated time: for diagnosing a failure.
+     */
+    private io.jmtcp.engine.dev.NetDevice capture(ImpairmentGate gate, String side, long seed) {
+        String dir = System.getProperty("jmtcp.soak.pcap");
+        if (dir == null || dir.isEmpty()) {
+            return gate;
+        }
+        try {
+            return new io.jmtcp.engine.dev.PcapDevice(gate, io.jmtcp.engine.dev.PcapWriter.open(
+                    java.nio.file.Path.of(dir, "soak-" + seed + "-" + side + ".pcap")), () -> clock.nanoTime() / 1000);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static JmtcpConfig config(String ip) {

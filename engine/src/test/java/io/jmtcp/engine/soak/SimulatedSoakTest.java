@@ -7,6 +7,7 @@ import io.jmtcp.engine.dev.FaultProfile;
 import io.jmtcp.engine.stats.Counter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,19 +17,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fault-injecting pair wire, {@value #CONNECTIONS} concurrent connections each carrying a seeded
  * pseudo-random stream both ways (so twice as many streams), every byte checked on arrival and
  * SHA-256 compared end to end, then every connection closed cleanly (FIN both ways, TIME-WAIT
- * reached, no RST), every corrupted frame accounted for by a checksum (or header-check) drop.
+ * reached, no connection reset: the only RSTs allowed answer stray segments that arrive after
+ * their connection's TCB was deleted), every corrupted frame accounted for by a checksum (or
+ * header-check) drop. A progress watchdog fails a cell whose connection moves nothing for 120 s
+ * of simulated time, printing every TCB. Goodput is in simulated time, where a busy round costs
+ * 10 us and the wire has no rate limit: only the impaired cells' figures mean anything.
  *
  * <p>The matrix: loss {0, 1, 5, 10}% x reordering {off, 2% held behind 3 frames} x duplication
  * {off, 1%} x corruption {off, 0.5% single byte}. The loss axis alone and one cell with every
  * impairment at 1% run at full size, 16 MiB per stream (8 x 16 MiB each way, 256 MiB per cell);
- * the 32 cells of the cross product run at 1 MiB per stream (16 MiB per cell) to stay within
- * the CI budget of the 2-core machine. Each impairment is applied on both directions.
+ * the 32 cells of the cross product run at 4 MiB per stream (64 MiB per cell) to stay within
+ * the CI budget of the 2-core machine (the whole soak package, real-time run included, runs
+ * in 20-40 s of test time there, depending on load). Each impairment is applied on both directions.
  */
 class SimulatedSoakTest {
 
     static final int CONNECTIONS = 8;
     static final long FULL = 16L << 20;
-    static final long REDUCED = 1L << 20;
+    static final long REDUCED = 4L << 20;
 
     /** One cell of the matrix. */
     record Cell(double loss, double reorder, double duplicate, double corrupt, long bytesPerStream, long seed) {
@@ -110,8 +116,19 @@ class SimulatedSoakTest {
         assertThat(r.countersA().get(Counter.TCP_FINS_RECEIVED)).as("FINs A received").isEqualTo(CONNECTIONS);
         assertThat(r.countersB().get(Counter.TCP_FINS_RECEIVED)).as("FINs B received").isEqualTo(CONNECTIONS);
         assertThat(r.counter(Counter.TCP_FINS_SENT)).as("FINs sent").isEqualTo(2L * CONNECTIONS);
-        assertThat(r.counter(Counter.TCP_TX_RESETS)).as("RSTs sent").isZero();
-        assertThat(r.counter(Counter.TCP_RX_RESETS)).as("RSTs accepted").isZero();
+        // No connection was reset: no socket failed (checked while running) and every RST sent
+        // answered a segment that found no connection. Those happen: a retransmitted, duplicated
+        // or held-back segment may reach an end after its peer's TCB was deleted (LAST-ACK done),
+        // and the ACK it draws finds no connection; RFC 9293 3.10.7.1 answers that with RST, as
+        // Linux does. At most one or two per connection.
+        if (cell.loss() == 0 && cell.reorder() == 0 && cell.duplicate() == 0 && cell.corrupt() == 0) {
+            assertThat(r.counter(Counter.TCP_TX_RESETS)).as("RSTs on a clean wire").isZero();
+        }
+        for (Map<Counter, Long> side : List.of(r.countersA(), r.countersB())) {
+            assertThat(side.get(Counter.TCP_TX_RESETS)).as("RSTs sent, each for a segment of no connection")
+                    .isLessThanOrEqualTo(side.get(Counter.RX_DROP_TCP_NO_SOCKET))
+                    .isLessThanOrEqualTo(2L * CONNECTIONS);
+        }
         assertThat(r.counter(Counter.TCP_TIMEOUTS)).as("connections timed out").isZero();
 
         // the injector did what the cell says
@@ -148,5 +165,12 @@ class SimulatedSoakTest {
                 r.counter(Counter.TCP_RETRANSMITS), r.counter(Counter.TCP_DUP_ACKS), r.counter(Counter.TCP_FAST_RETRANSMITS),
                 r.counter(Counter.TCP_RTO_TIMEOUTS), r.fault(FaultCounter.DROPPED), r.fault(FaultCounter.REORDERED),
                 r.fault(FaultCounter.DUPLICATED), r.fault(FaultCounter.CORRUPTED), r.integrityDrops());
+        StringBuilder drops = new StringBuilder("    drops:");
+        for (Counter c : Counter.values()) {
+            if (c.name().startsWith("RX_DROP") && r.counter(c) > 0) {
+                drops.append(' ').append(c.name().substring(8).toLowerCase(java.util.Locale.ROOT)).append('=').append(r.counter(c));
+            }
+        }
+        System.out.println(drops);
     }
 }
