@@ -31,12 +31,14 @@ import org.junit.jupiter.api.TestFactory;
  * The NIO contract, run in forked JVMs started the way users start them: once on the JDK's own
  * provider (which defines the contract) on the JDK running the build and on JDK 25, and once with
  * {@code -Djava.nio.channels.spi.SelectorProvider=io.jmtcp.provider.JmtcpSelectorProvider} and
- * {@code jmtcp.jar} on the class path. Each JVM runs every case of {@link NioContractCases} through
+ * {@code jmtcp.jar} on the class path, and once with {@code -javaagent:jmtcp.jar} (once the jar is an
+ * agent, i.e. its manifest has {@code Premain-Class}). Each JVM runs every case of {@link NioContractCases} through
  * {@link ContractRunner}; each case is a dynamic test under its JVM's container, so a failure
  * names both the case and the JVM. Wherever the JDK passes and jmtcp fails, jmtcp is wrong.
  *
- * <p>The jmtcp containers run only once {@code jmtcp.jar} holds the provider class: until then they
- * are skipped with "jmtcp provider not built yet" (also under {@code -Djmtcp.it.require=true});
+ * <p>The jmtcp containers run only once {@code jmtcp.jar} holds the provider class (and, for the
+ * agent containers, a {@code Premain-Class}): until then they are skipped with "jmtcp provider not
+ * built yet" / "jmtcp agent not built yet" (also under {@code -Djmtcp.it.require=true});
  * once it is there, a missing JDK or jar fails under that property. {@code -Djmtcp.contract.cases=a,b}
  * restricts the run to the named cases.
  */
@@ -62,6 +64,10 @@ class NioContractTest {
         jvms.add(jmtcpProvider("jmtcp provider on " + here, javaHome, jar, cases));
         if (!sameJdk(javaHome, jdk25)) {
             jvms.add(jmtcpProvider("jmtcp provider on JDK 25", jdk25, jar, cases));
+        }
+        jvms.add(jmtcpAgent("jmtcp agent on " + here, javaHome, jar, cases));
+        if (!sameJdk(javaHome, jdk25)) {
+            jvms.add(jmtcpAgent("jmtcp agent on JDK 25", jdk25, jar, cases));
         }
         return jvms.stream();
     }
@@ -91,6 +97,24 @@ class NioContractTest {
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-D" + PROVIDER_PROPERTY + "=" + PROVIDER,
                 "-cp", classesDir() + File.pathSeparator + jar));
+        return forked(label, command, PROVIDER, cases);
+    }
+
+    private static DynamicNode jmtcpAgent(String label, Path javaHome, Path jar, List<Case> cases) {
+        if (!Files.isRegularFile(jar)) {
+            return missing(label, "the shaded jar " + jar + " was not built");
+        }
+        if (!jarHoldsProvider(jar) || jarManifestAttribute(jar, "Premain-Class") == null) {
+            return dynamicContainer(label, Stream.of(dynamicTest("skipped", () -> assumeTrue(false,
+                    "jmtcp agent not built yet: " + jar + " has no Premain-Class or no " + PROVIDER))));
+        }
+        Path java = javaHome.resolve("bin/java");
+        if (!Files.isExecutable(java)) {
+            return missing(label, "no JVM at " + java);
+        }
+        // the agent route: no property, the application's own class path, jmtcp.jar only as the agent
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-javaagent:" + jar,
+                "-cp", classesDir().toString()));
         return forked(label, command, PROVIDER, cases);
     }
 
@@ -216,6 +240,14 @@ class NioContractTest {
             return Path.of(NioContractCases.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static String jarManifestAttribute(Path jar, String name) {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            return f.getManifest() == null ? null : f.getManifest().getMainAttributes().getValue(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
         }
     }
 
