@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,19 +29,24 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The NIO contract, run in forked JVMs started the way users start them: once on the JDK's own
- * provider (which defines the contract) on the JDK running the build and on JDK 25, and once with
- * {@code -Djava.nio.channels.spi.SelectorProvider=io.jmtcp.provider.JmtcpSelectorProvider} and
- * {@code jmtcp.jar} on the class path, and once with {@code -javaagent:jmtcp.jar} (once the jar is an
- * agent, i.e. its manifest has {@code Premain-Class}). Each JVM runs every case of {@link NioContractCases} through
- * {@link ContractRunner}; each case is a dynamic test under its JVM's container, so a failure
- * names both the case and the JVM. Wherever the JDK passes and jmtcp fails, jmtcp is wrong.
+ * The NIO contract, run in forked JVMs started the way users start them. On each of the JDK
+ * running the build, JDK 17 and JDK 25 ({@code jmtcp.it.jdk17}, {@code jmtcp.it.jdk25}):
+ * <ul>
+ *   <li>the JDK's own provider, which defines the contract ({@code java -cp <test classes>});</li>
+ *   <li>jmtcp by the property: {@code -Djava.nio.channels.spi.SelectorProvider=io.jmtcp.provider.JmtcpSelectorProvider}
+ *       with {@code jmtcp.jar} ({@code jmtcp.it.jar}) next to the application on the class path;</li>
+ *   <li>jmtcp by the agent: {@code -javaagent:jmtcp.jar}, no property.</li>
+ * </ul>
+ * Each JVM runs every case of {@link NioContractCases} through {@link ContractRunner}, which also
+ * fails every case unless {@code SelectorProvider.provider()} is the expected one; each case is a
+ * dynamic test under its JVM's container, so a failure names both the case and the JVM. Wherever
+ * the JDK passes and jmtcp fails, jmtcp is wrong.
  *
  * <p>The jmtcp containers run only once {@code jmtcp.jar} holds the provider class (and, for the
- * agent containers, a {@code Premain-Class}): until then they are skipped with "jmtcp provider not
- * built yet" / "jmtcp agent not built yet" (also under {@code -Djmtcp.it.require=true});
- * once it is there, a missing JDK or jar fails under that property. {@code -Djmtcp.contract.cases=a,b}
- * restricts the run to the named cases.
+ * agent, a {@code Premain-Class}); until then each is one test skipped with "jmtcp provider not
+ * built yet" / "jmtcp agent not built yet", also under {@code -Djmtcp.it.require=true}. A missing
+ * JDK or jar skips, or fails under that property. {@code -Djmtcp.contract.cases=a,b} restricts the
+ * run to the named cases.
  */
 class NioContractTest {
 
@@ -51,24 +57,23 @@ class NioContractTest {
     @TestFactory
     Stream<DynamicNode> nioContract() {
         List<Case> cases = selectedCases();
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        Path jdk25 = Path.of(System.getProperty("jmtcp.it.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
         Path jar = Path.of(System.getProperty("jmtcp.it.jar", "../agent/target/jmtcp.jar")).toAbsolutePath().normalize();
-        String here = "JDK " + Runtime.version().feature();
-
+        // the JDK running the build, JDK 17 and JDK 25, each once
+        Map<String, Path> jdks = new LinkedHashMap<>();
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        jdks.put("JDK " + Runtime.version().feature(), javaHome);
+        for (String[] other : new String[][] {
+                {"JDK 17", System.getProperty("jmtcp.it.jdk17", "/usr/lib/jvm/java-17-openjdk-amd64")},
+                {"JDK 25", System.getProperty("jmtcp.it.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64")}}) {
+            Path home = Path.of(other[1]);
+            if (jdks.values().stream().noneMatch(h -> sameJdk(h, home))) {
+                jdks.putIfAbsent(other[0], home);
+            }
+        }
         List<DynamicNode> jvms = new ArrayList<>();
-        jvms.add(jdkProvider("JDK provider on " + here, javaHome, cases));
-        if (!sameJdk(javaHome, jdk25)) {
-            jvms.add(jdkProvider("JDK provider on JDK 25", jdk25, cases));
-        }
-        jvms.add(jmtcpProvider("jmtcp provider on " + here, javaHome, jar, cases));
-        if (!sameJdk(javaHome, jdk25)) {
-            jvms.add(jmtcpProvider("jmtcp provider on JDK 25", jdk25, jar, cases));
-        }
-        jvms.add(jmtcpAgent("jmtcp agent on " + here, javaHome, jar, cases));
-        if (!sameJdk(javaHome, jdk25)) {
-            jvms.add(jmtcpAgent("jmtcp agent on JDK 25", jdk25, jar, cases));
-        }
+        jdks.forEach((name, home) -> jvms.add(jdkProvider("JDK provider on " + name, home, cases)));
+        jdks.forEach((name, home) -> jvms.add(jmtcpProvider("jmtcp provider on " + name, home, jar, cases)));
+        jdks.forEach((name, home) -> jvms.add(jmtcpAgent("jmtcp agent on " + name, home, jar, cases)));
         return jvms.stream();
     }
 
