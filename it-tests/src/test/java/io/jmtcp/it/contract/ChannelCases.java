@@ -287,12 +287,13 @@ public final class ChannelCases {
         try (Pair p = pair()) {
             ByteBuffer[] bufs = {pattern(1000, 1), ByteBuffer.allocateDirect(0), pattern(70_000, 2).asReadOnlyBuffer()};
             ByteBuffer expected = ByteBuffer.allocate(71_000).put(bufs[0].duplicate()).put(bufs[2].duplicate());
-            Background<Long> reader = background("reader", () -> (long) readFully(p.accepted(), 71_000).position());
+            Background<ByteBuffer> reader = background("reader", () -> readFully(p.accepted(), 71_000));
             long written = 0;
             while (written < 71_000) {
                 written += p.client().write(bufs);
             }
-            checkEquals(71_000L, reader.await(LONG_MS), "bytes received");
+            checkEquals(71_000L, written, "bytes written by the gathering writes");
+            checkSameBytes(expected, reader.await(LONG_MS), "gathering write of three buffers");
         }
     }
 

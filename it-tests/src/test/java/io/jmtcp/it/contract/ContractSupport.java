@@ -319,6 +319,25 @@ final class ContractSupport {
 
     // ---------------------------------------------------------------- threads
 
+    /** What a background blocking call threw, and whether its thread was still interrupted after. */
+    record Outcome(Throwable thrown, boolean interrupted) {}
+
+    static Background<Outcome> blockingCall(String name, ContractSupport.Action call) {
+        return background(name, () -> {
+            try {
+                call.run();
+                return new Outcome(null, Thread.currentThread().isInterrupted());
+            } catch (Throwable t) {
+                return new Outcome(t, Thread.currentThread().isInterrupted());
+            }
+        });
+    }
+
+    static void checkClosedByInterrupt(Outcome o, String what) {
+        check(o.thrown() instanceof java.nio.channels.ClosedByInterruptException, "%s: expected ClosedByInterruptException but got %s", what, o.thrown());
+        check(o.interrupted(), "%s: interrupt status cleared", what);
+    }
+
     static void sleep(long ms) throws InterruptedException {
         Thread.sleep(ms);
     }

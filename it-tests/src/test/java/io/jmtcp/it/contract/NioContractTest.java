@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,17 +29,24 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The NIO contract, run in forked JVMs started the way users start them: once on the JDK's own
- * provider (which defines the contract) on the JDK running the build and on JDK 25, and once with
- * {@code -Djava.nio.channels.spi.SelectorProvider=io.jmtcp.provider.JmtcpSelectorProvider} and
- * {@code jmtcp.jar} on the class path. Each JVM runs every case of {@link NioContractCases} through
- * {@link ContractRunner}; each case is a dynamic test under its JVM's container, so a failure
- * names both the case and the JVM. Wherever the JDK passes and jmtcp fails, jmtcp is wrong.
+ * The NIO contract, run in forked JVMs started the way users start them. On each of the JDK
+ * running the build, JDK 17 and JDK 25 ({@code jmtcp.it.jdk17}, {@code jmtcp.it.jdk25}):
+ * <ul>
+ *   <li>the JDK's own provider, which defines the contract ({@code java -cp <test classes>});</li>
+ *   <li>jmtcp by the property: {@code -Djava.nio.channels.spi.SelectorProvider=io.jmtcp.provider.JmtcpSelectorProvider}
+ *       with {@code jmtcp.jar} ({@code jmtcp.it.jar}) next to the application on the class path;</li>
+ *   <li>jmtcp by the agent: {@code -javaagent:jmtcp.jar}, no property.</li>
+ * </ul>
+ * Each JVM runs every case of {@link NioContractCases} through {@link ContractRunner}, which also
+ * fails every case unless {@code SelectorProvider.provider()} is the expected one; each case is a
+ * dynamic test under its JVM's container, so a failure names both the case and the JVM. Wherever
+ * the JDK passes and jmtcp fails, jmtcp is wrong.
  *
- * <p>The jmtcp containers run only once {@code jmtcp.jar} holds the provider class: until then they
- * are skipped with "jmtcp provider not built yet" (also under {@code -Djmtcp.it.require=true});
- * once it is there, a missing JDK or jar fails under that property. {@code -Djmtcp.contract.cases=a,b}
- * restricts the run to the named cases.
+ * <p>The jmtcp containers run only once {@code jmtcp.jar} holds the provider class (and, for the
+ * agent, a {@code Premain-Class}); until then each is one test skipped with "jmtcp provider not
+ * built yet" / "jmtcp agent not built yet", also under {@code -Djmtcp.it.require=true}. A missing
+ * JDK or jar skips, or fails under that property. {@code -Djmtcp.contract.cases=a,b} restricts the
+ * run to the named cases.
  */
 class NioContractTest {
 
@@ -49,20 +57,23 @@ class NioContractTest {
     @TestFactory
     Stream<DynamicNode> nioContract() {
         List<Case> cases = selectedCases();
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        Path jdk25 = Path.of(System.getProperty("jmtcp.it.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
         Path jar = Path.of(System.getProperty("jmtcp.it.jar", "../agent/target/jmtcp.jar")).toAbsolutePath().normalize();
-        String here = "JDK " + Runtime.version().feature();
-
+        // the JDK running the build, JDK 17 and JDK 25, each once
+        Map<String, Path> jdks = new LinkedHashMap<>();
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        jdks.put("JDK " + Runtime.version().feature(), javaHome);
+        for (String[] other : new String[][] {
+                {"JDK 17", System.getProperty("jmtcp.it.jdk17", "/usr/lib/jvm/java-17-openjdk-amd64")},
+                {"JDK 25", System.getProperty("jmtcp.it.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64")}}) {
+            Path home = Path.of(other[1]);
+            if (jdks.values().stream().noneMatch(h -> sameJdk(h, home))) {
+                jdks.putIfAbsent(other[0], home);
+            }
+        }
         List<DynamicNode> jvms = new ArrayList<>();
-        jvms.add(jdkProvider("JDK provider on " + here, javaHome, cases));
-        if (!sameJdk(javaHome, jdk25)) {
-            jvms.add(jdkProvider("JDK provider on JDK 25", jdk25, cases));
-        }
-        jvms.add(jmtcpProvider("jmtcp provider on " + here, javaHome, jar, cases));
-        if (!sameJdk(javaHome, jdk25)) {
-            jvms.add(jmtcpProvider("jmtcp provider on JDK 25", jdk25, jar, cases));
-        }
+        jdks.forEach((name, home) -> jvms.add(jdkProvider("JDK provider on " + name, home, cases)));
+        jdks.forEach((name, home) -> jvms.add(jmtcpProvider("jmtcp provider on " + name, home, jar, cases)));
+        jdks.forEach((name, home) -> jvms.add(jmtcpAgent("jmtcp agent on " + name, home, jar, cases)));
         return jvms.stream();
     }
 
@@ -91,6 +102,24 @@ class NioContractTest {
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-D" + PROVIDER_PROPERTY + "=" + PROVIDER,
                 "-cp", classesDir() + File.pathSeparator + jar));
+        return forked(label, command, PROVIDER, cases);
+    }
+
+    private static DynamicNode jmtcpAgent(String label, Path javaHome, Path jar, List<Case> cases) {
+        if (!Files.isRegularFile(jar)) {
+            return missing(label, "the shaded jar " + jar + " was not built");
+        }
+        if (!jarHoldsProvider(jar) || jarManifestAttribute(jar, "Premain-Class") == null) {
+            return dynamicContainer(label, Stream.of(dynamicTest("skipped", () -> assumeTrue(false,
+                    "jmtcp agent not built yet: " + jar + " has no Premain-Class or no " + PROVIDER))));
+        }
+        Path java = javaHome.resolve("bin/java");
+        if (!Files.isExecutable(java)) {
+            return missing(label, "no JVM at " + java);
+        }
+        // the agent route: no property, the application's own class path, jmtcp.jar only as the agent
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-javaagent:" + jar,
+                "-cp", classesDir().toString()));
         return forked(label, command, PROVIDER, cases);
     }
 
@@ -216,6 +245,14 @@ class NioContractTest {
             return Path.of(NioContractCases.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static String jarManifestAttribute(Path jar, String name) {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            return f.getManifest() == null ? null : f.getManifest().getMainAttributes().getValue(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
         }
     }
 

@@ -5,6 +5,8 @@ import static io.jmtcp.it.contract.ContractSupport.SETTLE_MS;
 import static io.jmtcp.it.contract.ContractSupport.ascii;
 import static io.jmtcp.it.contract.ContractSupport.awaitSelected;
 import static io.jmtcp.it.contract.ContractSupport.background;
+import static io.jmtcp.it.contract.ContractSupport.blockingCall;
+import static io.jmtcp.it.contract.ContractSupport.checkClosedByInterrupt;
 import static io.jmtcp.it.contract.ContractSupport.check;
 import static io.jmtcp.it.contract.ContractSupport.checkEquals;
 import static io.jmtcp.it.contract.ContractSupport.checkSameBytes;
@@ -17,11 +19,11 @@ import static io.jmtcp.it.contract.ContractSupport.sleep;
 import static io.jmtcp.it.contract.ContractSupport.writeFully;
 
 import io.jmtcp.it.contract.ContractSupport.Background;
+import io.jmtcp.it.contract.ContractSupport.Outcome;
 import io.jmtcp.it.contract.ContractSupport.Pair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
@@ -166,18 +168,11 @@ public final class PipeCases {
 
     public static void interruptedBlockingPipeReadThrowsClosedByInterrupt() throws Exception {
         try (Ends p = Ends.open()) {
-            Background<Boolean> reader = background("source", () -> {
-                try {
-                    p.source().read(ByteBuffer.allocate(8));
-                    return false;
-                } catch (ClosedByInterruptException e) {
-                    return Thread.currentThread().isInterrupted();
-                }
-            });
+            Background<Outcome> reader = blockingCall("source", () -> p.source().read(ByteBuffer.allocate(8)));
             sleep(SETTLE_MS);
             check(!reader.isDone(), "pipe read returned without data");
             reader.thread.interrupt();
-            checkEquals(true, reader.await(LONG_MS), "ClosedByInterruptException with the interrupt status kept");
+            checkClosedByInterrupt(reader.await(LONG_MS), "interrupted pipe read");
             check(!p.source().isOpen(), "source still open after ClosedByInterruptException");
         }
     }

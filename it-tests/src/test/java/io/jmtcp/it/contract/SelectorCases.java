@@ -364,11 +364,13 @@ public final class SelectorCases {
             SelectionKey kb = b.accepted().register(selector, SelectionKey.OP_READ);
             writeFully(a.client(), ascii("a"));
             writeFully(b.client(), ascii("b"));
+            int counted = 0;
             long deadline = System.nanoTime() + LONG_MS * 1_000_000;
             while (selector.selectedKeys().size() < 2 && System.nanoTime() < deadline) {
-                selector.select(LONG_MS);
+                counted += selector.select(LONG_MS);
             }
             checkEquals(Set.of(ka, kb), selector.selectedKeys(), "selected keys");
+            checkEquals(2, counted, "sum of the counts select returned");
         }
     }
 

@@ -5,6 +5,8 @@ import static io.jmtcp.it.contract.ContractSupport.SETTLE_MS;
 import static io.jmtcp.it.contract.ContractSupport.addressOf;
 import static io.jmtcp.it.contract.ContractSupport.ascii;
 import static io.jmtcp.it.contract.ContractSupport.background;
+import static io.jmtcp.it.contract.ContractSupport.blockingCall;
+import static io.jmtcp.it.contract.ContractSupport.checkClosedByInterrupt;
 import static io.jmtcp.it.contract.ContractSupport.check;
 import static io.jmtcp.it.contract.ContractSupport.checkEquals;
 import static io.jmtcp.it.contract.ContractSupport.expectThrows;
@@ -14,11 +16,11 @@ import static io.jmtcp.it.contract.ContractSupport.sleep;
 import static io.jmtcp.it.contract.ContractSupport.writeFully;
 
 import io.jmtcp.it.contract.ContractSupport.Background;
+import io.jmtcp.it.contract.ContractSupport.Outcome;
 import io.jmtcp.it.contract.ContractSupport.Pair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.zip.CRC32;
@@ -31,25 +33,6 @@ import java.util.zip.CRC32;
 public final class ThreadCases {
 
     private ThreadCases() {}
-
-    /** What a background blocking call threw, and whether its thread was still interrupted after. */
-    private record Outcome(Throwable thrown, boolean interrupted) {}
-
-    private static Background<Outcome> blockingCall(String name, ContractSupport.Action call) {
-        return background(name, () -> {
-            try {
-                call.run();
-                return new Outcome(null, Thread.currentThread().isInterrupted());
-            } catch (Throwable t) {
-                return new Outcome(t, Thread.currentThread().isInterrupted());
-            }
-        });
-    }
-
-    private static void checkClosedByInterrupt(Outcome o, String what) {
-        check(o.thrown() instanceof ClosedByInterruptException, "%s: expected ClosedByInterruptException but got %s", what, o.thrown());
-        check(o.interrupted(), "%s: interrupt status cleared", what);
-    }
 
     // ---------------------------------------------------------------- interrupts
 
@@ -279,15 +262,17 @@ public final class ThreadCases {
             for (int r = 0; r < readers.length; r++) {
                 readers[r] = background("reader-" + r, () -> {
                     long sum = 0;
+                    long count = 0;
                     ByteBuffer b = ByteBuffer.allocate(10_000);
                     int n;
                     while ((n = p.accepted().read(b)) != -1) {
                         for (int i = 0; i < n; i++) {
                             sum += b.get(i) & 0xff;
                         }
+                        count += n;
                         b.clear();
                     }
-                    return new long[] {sum};
+                    return new long[] {sum, count};
                 });
             }
             ByteBuffer data = ContractSupport.pattern(size, 12);
@@ -298,9 +283,13 @@ public final class ThreadCases {
             writeFully(p.client(), data);
             p.client().shutdownOutput();
             long got = 0;
+            long count = 0;
             for (Background<?> r : readers) {
-                got += ((long[]) r.await(20_000))[0];
+                long[] result = (long[]) r.await(20_000);
+                got += result[0];
+                count += result[1];
             }
+            checkEquals((long) size, count, "bytes both readers received");
             checkEquals(expected, got, "sum of the bytes both readers received");
         }
     }
