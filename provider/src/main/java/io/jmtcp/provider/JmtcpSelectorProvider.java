@@ -6,6 +6,9 @@ import io.jmtcp.provider.channel.JmtcpPipe;
 import io.jmtcp.provider.channel.JmtcpServerSocketChannel;
 import io.jmtcp.provider.channel.JmtcpSocketChannel;
 import io.jmtcp.provider.channel.JmtcpTransport;
+import io.jmtcp.provider.channel.KernelDatagramChannel;
+import io.jmtcp.provider.channel.KernelTransport;
+import io.jmtcp.provider.channel.RoutingTransport;
 import io.jmtcp.provider.channel.Transport;
 import io.jmtcp.provider.select.JmtcpSelector;
 import java.io.IOException;
@@ -28,35 +31,44 @@ import java.util.Objects;
  *
  * <p>The no-argument constructor (the one the JDK calls) uses the JVM's one stack, started
  * lazily on the first bind or connect from {@code JmtcpConfig.load}; the other runs over a stack
- * the caller owns. Not yet covered: {@code DatagramChannel} and Unix-domain channels (they throw
- * {@link UnsupportedOperationException} naming what is missing) and IPv6.
+ * the caller owns. Each bind and connect is routed (DESIGN.md 5, {@code jmtcp.route.*}): to jmtcp,
+ * or to the kernel through the JDK's asynchronous channels, multiplexed in the same selector.
+ * {@code DatagramChannel} is kernel-backed ({@link KernelDatagramChannel}); IPv6 (addresses, or
+ * channels opened for {@code INET6}) goes to the kernel. Not covered: Unix-domain channels and
+ * multicast (they throw {@link UnsupportedOperationException} naming what is missing).
  *
  * <p>Threads: any.
  */
 public class JmtcpSelectorProvider extends SelectorProvider {
 
     private final Transport transport;
+    private final Transport kernel6 = new KernelTransport(true);
 
     /** The provider over this JVM's jmtcp stack (started on first use). */
     public JmtcpSelectorProvider() {
-        this.transport = new JmtcpTransport(ProcessStack::get, ProcessStack::config);
+        this.transport = ProcessStack.transport();
     }
 
-    /** A provider over {@code stack}, which the caller starts and closes. */
+    /** A provider over {@code stack}, which the caller starts and closes; routing as configured in its config. */
     public JmtcpSelectorProvider(Stack stack) {
         Objects.requireNonNull(stack);
-        this.transport = new JmtcpTransport(() -> stack, stack::config);
+        this.transport = new RoutingTransport(new JmtcpTransport(() -> stack, stack::config), stack::config);
     }
 
+    /** UDP: jmtcp carries no UDP, so datagram channels are the kernel's, multiplexed in our selector. */
     @Override
     public DatagramChannel openDatagramChannel() throws IOException {
-        throw new UnsupportedOperationException("DatagramChannel is not supported by the jmtcp provider yet"
-                + " (UDP is missing from jmtcp; issue 5 item 4 routes it to the kernel)");
+        return new KernelDatagramChannel(this, null);
     }
 
     @Override
     public DatagramChannel openDatagramChannel(ProtocolFamily family) throws IOException {
-        return openDatagramChannel();
+        Objects.requireNonNull(family, "'family' is null");
+        if (family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new UnsupportedOperationException("Protocol family not supported: " + family.name()
+                    + " (the jmtcp provider has datagram channels for INET and INET6 only)");
+        }
+        return new KernelDatagramChannel(this, (StandardProtocolFamily) family);
     }
 
     @Override
@@ -79,31 +91,30 @@ public class JmtcpSelectorProvider extends SelectorProvider {
         return new JmtcpSocketChannel(this, transport);
     }
 
-    /** Java 15+ overload (Netty calls it reflectively): IPv4 only for now. */
+    /** Java 15+ overload (Netty calls it reflectively); INET6 channels are the kernel's (jmtcp has no IPv6). */
     @Override
     public SocketChannel openSocketChannel(ProtocolFamily family) throws IOException {
-        checkFamily(family);
-        return openSocketChannel();
+        return checkFamily(family) ? new JmtcpSocketChannel(this, kernel6) : openSocketChannel();
     }
 
-    /** Java 15+ overload: IPv4 only for now. */
+    /** Java 15+ overload; INET6 listeners are the kernel's (jmtcp has no IPv6). */
     @Override
     public ServerSocketChannel openServerSocketChannel(ProtocolFamily family) throws IOException {
-        checkFamily(family);
-        return openServerSocketChannel();
+        return checkFamily(family) ? new JmtcpServerSocketChannel(this, kernel6) : openServerSocketChannel();
     }
 
-    private static void checkFamily(ProtocolFamily family) {
+    /** True for INET6, false for INET; throws for other families. */
+    private static boolean checkFamily(ProtocolFamily family) {
         Objects.requireNonNull(family, "'family' is null");
         if (family == StandardProtocolFamily.INET) {
-            return;
+            return false;
         }
         if (family == StandardProtocolFamily.INET6) {
-            throw new UnsupportedOperationException("Protocol family INET6 is not supported by jmtcp yet"
-                    + " (jmtcp carries IPv4 only)");
+            return true;
         }
         if ("UNIX".equals(family.name())) {
-            throw new UnsupportedOperationException("Unix-domain channels are not supported by the jmtcp provider yet");
+            throw new UnsupportedOperationException("Unix-domain channels are not supported by the jmtcp provider yet"
+                    + " (the JDK's need the jmtcp agent, which can export sun.nio.ch; not available yet)");
         }
         throw new UnsupportedOperationException("Protocol family not supported");
     }

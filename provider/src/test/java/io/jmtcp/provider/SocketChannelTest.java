@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
@@ -162,9 +161,6 @@ class SocketChannelTest {
                     .isInstanceOf(UnresolvedAddressException.class).hasMessageContaining("nowhere.invalid");
         }
         try (SocketChannel ch = PROVIDER.openSocketChannel()) {
-            InetAddress v6 = Inet6Address.getByName("::1");
-            assertThatThrownBy(() -> ch.connect(new InetSocketAddress(v6, 80)))
-                    .isInstanceOf(UnsupportedAddressTypeException.class).hasMessageContaining("IPv6");
             assertThatThrownBy(() -> ch.connect(new java.net.SocketAddress() { }))
                     .isInstanceOf(UnsupportedAddressTypeException.class);
         }
@@ -314,10 +310,10 @@ class SocketChannelTest {
 
     @Test
     void openingOtherFamiliesFailsNamingWhatIsMissing() {
-        assertThatThrownBy(() -> PROVIDER.openSocketChannel(java.net.StandardProtocolFamily.INET6))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("INET6");
-        assertThatThrownBy(PROVIDER::openDatagramChannel)
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("DatagramChannel");
+        java.net.ProtocolFamily unix = java.net.StandardProtocolFamily.valueOf("UNIX"); // JDK 16+
+        assertThatThrownBy(() -> PROVIDER.openSocketChannel(unix))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("Unix-domain")
+                .hasMessageContaining("agent");
     }
 
     @Test

@@ -143,6 +143,14 @@ public final class JmtcpConfig {
                 }
                 return s;
             });
+    public static final ConfigKey<String> ROUTE_RULES = key("jmtcp.route.rules", "",
+            "rules separated by ';', each: jmtcp|kernel bind|connect ADDR[/PREFIX]|* [PORT[-PORT]|*]",
+            "Provider routing, first matching rule wins (like the JDK's old SDP rules): which binds and connects"
+                    + " go to jmtcp or to the kernel; unmatched ones follow the defaults (DESIGN.md 5).",
+            JmtcpConfig::routeRules);
+    public static final ConfigKey<Boolean> ROUTE_KERNEL_LISTEN = key("jmtcp.route.kernel-listen", "true", "true | false",
+            "A jmtcp listener bound to a loopback or wildcard address also listens on the kernel, so kernel clients"
+                    + " (curl, other processes, java.net.Socket) reach it.", JmtcpConfig::bool);
     public static final ConfigKey<Boolean> JMX = key("jmtcp.jmx", "true", "true | false",
             "Publish an MBean per engine (counters, endpoints) under io.jmtcp:type=Engine.", JmtcpConfig::bool);
     public static final ConfigKey<String> NAME = key("jmtcp.name", "jmtcp", "[A-Za-z0-9_.-]{1,64}",
@@ -298,6 +306,21 @@ public final class JmtcpConfig {
             throw new IllegalArgumentException();
         }
         return v;
+    }
+
+    private static final java.util.regex.Pattern ROUTE_RULE = java.util.regex.Pattern.compile(
+            "(jmtcp|kernel)\\s+(bind|connect)\\s+(\\*|[0-9.]+(/[0-9]{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?)"
+                    + "(\\s+(\\*|[0-9]{1,5}(-[0-9]{1,5})?))?");
+
+    /** Checks the syntax of routing rules; the provider interprets them. */
+    static String routeRules(String s) {
+        for (String rule : s.split(";")) {
+            String r = rule.trim();
+            if (!r.isEmpty() && !ROUTE_RULE.matcher(r).matches()) {
+                throw new IllegalArgumentException("bad rule '" + r + "'");
+            }
+        }
+        return s.trim();
     }
 
     static boolean bool(String s) {

@@ -124,6 +124,8 @@ class JmtcpConfigTest {
         "burst;                 257;              1..256",
         "arp.cache-size;        15;               16..1048576",
         "jmx;                   yes;              true | false",
+        "route.rules;           jmtcp sideways 1.2.3.4; jmtcp|kernel bind|connect",
+        "route.kernel-listen;   maybe;            true | false",
         "name;                  has space;        [A-Za-z0-9_.-]{1,64}",
         "device;                ,slots=2;         loopback[,slots=N]",
         "device;                Loop;             loopback[,slots=N]",

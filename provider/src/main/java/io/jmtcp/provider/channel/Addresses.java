@@ -54,9 +54,9 @@ public final class Addresses {
 
     /**
      * Checks an address given to connect or bind: non-null, an {@link InetSocketAddress},
-     * resolved, IPv4 (jmtcp has no IPv6 yet).
+     * resolved, IPv4 or IPv6 (IPv6 is routed to the kernel: jmtcp carries IPv4 only).
      */
-    public static InetSocketAddress checkIpv4(SocketAddress sa) {
+    public static InetSocketAddress checkInet(SocketAddress sa) {
         Objects.requireNonNull(sa);
         if (!(sa instanceof InetSocketAddress)) {
             throw new Unsupported("Unsupported address type " + sa.getClass().getName()
@@ -67,11 +67,7 @@ public final class Addresses {
             throw new Unresolved(isa);
         }
         InetAddress a = isa.getAddress();
-        if (a instanceof Inet6Address) {
-            throw new Unsupported("IPv6 address " + a.getHostAddress()
-                    + " is not supported: jmtcp carries IPv4 only (IPv6 support is missing)");
-        }
-        if (!(a instanceof Inet4Address)) {
+        if (!(a instanceof Inet4Address) && !(a instanceof Inet6Address)) {
             throw new IllegalArgumentException("Invalid address type: " + a.getClass().getName());
         }
         return isa;
@@ -79,11 +75,22 @@ public final class Addresses {
 
     /** A remote address: checked, and the wildcard turned into loopback as the JDK does. */
     static InetSocketAddress checkRemote(SocketAddress sa) {
-        InetSocketAddress isa = checkIpv4(sa);
-        if (isa.getAddress().isAnyLocalAddress()) {
-            return new InetSocketAddress(loopback(), isa.getPort());
+        InetSocketAddress isa = checkInet(sa);
+        InetAddress a = isa.getAddress();
+        if (a.isAnyLocalAddress()) {
+            return new InetSocketAddress(a instanceof Inet6Address ? ipv6Loopback() : loopback(), isa.getPort());
         }
         return isa;
+    }
+
+    private static InetAddress ipv6Loopback() {
+        byte[] b = new byte[16];
+        b[15] = 1;
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The address as a big-endian int. */

@@ -62,7 +62,8 @@ public final class JmtcpServerSocketChannel extends ServerSocketChannel implemen
             if (localAddress != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress isa = local == null ? new InetSocketAddress(0) : Addresses.checkIpv4(local);
+            InetSocketAddress isa = local == null
+                    ? new InetSocketAddress(transport.anyLocal(), 0) : Addresses.checkInet(local);
             ListenerBackend l = transport.listen(isa, backlog < 1 ? 50 : backlog, options);
             listener = l;
             localAddress = l.localAddress();

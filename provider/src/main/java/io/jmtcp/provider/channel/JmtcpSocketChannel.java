@@ -58,6 +58,8 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
     private volatile boolean inputClosed;
     private volatile boolean outputClosed;
     private InetSocketAddress localAddress;
+    /** The port held by bind() until connect takes it over (or close releases it). */
+    private LocalBinding binding;
     private InetSocketAddress remoteAddress;
     private SocketAdaptor socket;
 
@@ -133,8 +135,12 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                     if (localAddress != null) {
                         throw new AlreadyBoundException();
                     }
-                    InetSocketAddress isa = local == null ? new InetSocketAddress(0) : Addresses.checkIpv4(local);
-                    localAddress = transport.bindLocal(isa);
+                    InetSocketAddress isa = local == null
+                            ? new InetSocketAddress(transport.anyLocal(), 0) : Addresses.checkInet(local);
+                    // the port is assigned now, as the kernel does at bind (the route may be decided
+                    // only at connect: the binding then holds the port on both sides)
+                    binding = transport.bindLocal(isa, options);
+                    localAddress = binding.address();
                 }
             } finally {
                 writeLock.unlock();
@@ -278,7 +284,9 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
                 if (state == ST_PENDING) {
                     throw new ConnectionPendingException();
                 }
-                c = transport.connect(localAddress, isa, options);
+                LocalBinding b = binding;
+                binding = null; // consumed, even if the connect fails
+                c = transport.connect(b, isa, options);
                 state = ST_PENDING;
                 remoteAddress = isa;
                 connection = c;
@@ -287,7 +295,9 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
             if (blocking) {
                 connected = awaitConnected(c, timeoutNanos);
             } else {
-                connected = pollConnected(c);
+                // as the JDK's: a non-blocking connect reports a refusal at finishConnect, even
+                // when it is already known (the kernel's loopback answers at once)
+                connected = c.isConnected();
             }
         } finally {
             endConnect(blocking, connected);
@@ -667,6 +677,10 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
         synchronized (stateLock) {
             state = ST_CLOSED;
             c = connection;
+            if (binding != null) {
+                binding.release();
+                binding = null;
+            }
         }
         if (c != null) {
             c.close(); // wakes threads blocked in read, write or connect

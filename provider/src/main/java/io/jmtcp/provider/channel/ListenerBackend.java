@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 
 /**
  * What a {@link JmtcpServerSocketChannel} listens with once bound: an accept queue, a readiness
- * predicate, a parking wait and the readiness wiring. Implemented over a jmtcp listening socket
- * today; a kernel-side listener can implement it later.
+ * predicate, a parking wait and the readiness wiring. Implemented over a jmtcp listening socket,
+ * a kernel one ({@link KernelListener}) and both at once ({@link DualListener}).
  *
  * <p>Threads: {@link #accept()} and {@link #awaitAcceptable} by one thread at a time (the
  * channel's accept lock); the rest from any thread.

@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
 /**
  * What a {@link JmtcpSocketChannel} runs over once it connects or is accepted: non-blocking
  * byte transfer, readiness predicates, waits that park the calling thread, and the readiness
- * wiring to selectors. Today the only implementation is a jmtcp {@link io.jmtcp.engine.api.TcpSocket}
- * ({@link JmtcpTransport}); a kernel-backed connection (routing, issue 5 item 5) implements the
- * same interface, so the channel's NIO semantics stay in one place.
+ * wiring to selectors. Implemented over a jmtcp {@link io.jmtcp.engine.api.TcpSocket}
+ * ({@link JmtcpTransport}) and over a kernel socket ({@link KernelConnection}), so the channel's
+ * NIO semantics stay in one place whichever way a connection was routed.
  *
  * <p>Threads: one reader and one writer at a time (the channel's locks); the predicates from any
  * thread, allocation-free; {@link #close()} from any thread wakes every waiter.

@@ -349,7 +349,7 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     @Override
     protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object attachment) {
         if (!(ch instanceof JmtcpSelectable)) {
-            throw new IllegalSelectorException();
+            throw new ForeignChannel(ch);
         }
         ensureOpen();
         JmtcpSelectionKey k = new JmtcpSelectionKey(ch, this);
@@ -381,6 +381,29 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
             }
         } finally {
             selectLock.unlock();
+        }
+    }
+
+    /**
+     * The JDK's exception for a channel this selector cannot multiplex (it has no message of its
+     * own; this subclass says what the channel is and what to add), so {@code catch} clauses and
+     * {@code instanceof} tests behave as with the JDK's selector.
+     */
+    static final class ForeignChannel extends IllegalSelectorException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        ForeignChannel(AbstractSelectableChannel ch) {
+            this.message = "The jmtcp selector cannot multiplex " + ch.getClass().getName() + " (from "
+                    + ch.provider().getClass().getName() + "): it polls only channels of the jmtcp provider."
+                    + " Open the channel through SelectorProvider.provider() (SocketChannel.open() etc.), or start the"
+                    + " JVM with the jmtcp agent (-javaagent:jmtcp-agent.jar), which is what lets the JDK's own"
+                    + " channels register here";
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
         }
     }
 }
