@@ -325,13 +325,13 @@ final class TcpInput {
         out.initSendMss(t);
     }
 
-    /** The connection became ESTABLISHED: rings, congestion control, the application told. */
+    /**
+     * The connection became ESTABLISHED: congestion control, the application told. No ring is
+     * made yet (an idle connection holds none): the receive ring comes with the first payload
+     * byte, the send ring with the application's first write, from the slab published here.
+     */
     private boolean establish(Tcb t, long now) {
-        if (!layer.allocateRings(t)) {
-            out.sendReset(t, now);
-            layer.fail(t, SocketError.NO_BUFFER_SPACE, null);
-            return false;
-        }
+        t.socket.ringMemory(layer.slab, layer.defaultSndBuf);
         layer.setState(t, TcpState.ESTABLISHED);
         String cc = t.socket.congestionControl();
         t.cc = CongestionControls.create(cc != null ? cc : layer.defaultCongestion);
@@ -748,7 +748,14 @@ final class TcpInput {
             }
         }
         if (len > 0) {
-            ByteRing ring = t.receiveRing;
+            ByteRing ring = layer.receiveRingFor(t);
+            if (ring == null) {
+                // no ring memory: drop the data (and a FIN behind it), counted; the ACK carries
+                // a zero window until memory comes back, and the peer retransmits
+                t.ackNow = true;
+                layer.scheduleOutput(t);
+                return;
+            }
             // trim to the window we offered (RFC 9293: data beyond RCV.WND is dropped)
             int room = (int) Math.min(Integer.MAX_VALUE, ring.writeLimit() - ring.writePosition());
             int ahead = seq - t.rcvNxt;
