@@ -5,7 +5,6 @@ import io.jmtcp.engine.api.SocketError;
 import io.jmtcp.engine.api.TcpSocket;
 import io.jmtcp.engine.stats.Counter;
 import io.jmtcp.engine.stats.Counters;
-import io.jmtcp.engine.tcp.congestion.CongestionControls;
 import io.jmtcp.engine.wire.Ipv4Packet;
 import io.jmtcp.engine.wire.SeqNum;
 import io.jmtcp.engine.wire.TcpOptions;
@@ -326,16 +325,14 @@ final class TcpInput {
     }
 
     /**
-     * The connection became ESTABLISHED: congestion control, the application told. No ring is
-     * made yet (an idle connection holds none): the receive ring comes with the first payload
-     * byte, the send ring with the application's first write, from the slab published here.
+     * The connection became ESTABLISHED: the application is told. No ring is made yet, nor the
+     * congestion control state (an idle connection holds neither): the receive ring comes with
+     * the first payload byte, the send ring with the application's first write, from the slab
+     * published here, and congestion control with the first data to send.
      */
     private boolean establish(Tcb t, long now) {
         t.socket.ringMemory(layer.slab, layer.defaultSndBuf);
         layer.setState(t, TcpState.ESTABLISHED);
-        String cc = t.socket.congestionControl();
-        t.cc = CongestionControls.create(cc != null ? cc : layer.defaultCongestion);
-        t.cc.init(t.smss);
         t.quickAcks = 16; // Linux's quick-ACK mode at connection start (TCP_MAX_QUICKACKS)
         t.retries = 0;
         t.socket.clearState(TcpSocket.CONNECTING);

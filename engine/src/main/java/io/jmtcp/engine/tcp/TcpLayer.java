@@ -402,6 +402,16 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     }
 
     /**
+     * Makes the connection's congestion control when it first has something to send (RFC 5681
+     * 3.1 / RFC 6928: it starts from the initial window; nothing before that depends on it).
+     */
+    void startCongestionControl(Tcb t) {
+        String name = t.socket != null ? t.socket.congestionControl() : null;
+        t.cc = CongestionControls.create(name != null ? name : defaultCongestion);
+        t.cc.init(t.smss);
+    }
+
+    /**
      * Opens a connection from {@code socket} to {@code remoteIp:remotePort}: chooses a local
      * port whose RSS hash maps back to this engine, sends SYN. Engine thread (an engine command).
      */

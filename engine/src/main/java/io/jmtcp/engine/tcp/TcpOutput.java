@@ -419,7 +419,10 @@ final class TcpOutput {
     private void sendData(Tcb t, long now) {
         ByteRing ring = t.sendRing;
         if (t.cc == null) {
-            return;
+            if (ring == null && !t.finQueued) {
+                return; // nothing was ever written: no congestion state yet (an idle connection's saving)
+            }
+            layer.startCongestionControl(t);
         }
         // no send ring yet: the application has not written (a FIN may still be queued)
         int unsent = ring == null ? 0 : ring.readableBytes() - dataInFlight(t);

@@ -34,7 +34,7 @@ class LazyRingConcurrencyTest {
                 List<RingSlab.Slice> held = new ArrayList<>();
                 try {
                     start.await();
-                    for (int i = 0; i < 20_000; i++) {
+                    for (int i = 0; i < 10_000; i++) {
                         if (held.size() < 8 && random.nextBoolean()) {
                             RingSlab.Slice s = slab.tryAllocate(4096 << random.nextInt(3));
                             if (s != null) {
@@ -96,7 +96,7 @@ class LazyRingConcurrencyTest {
         TcpSocket socket = new TcpSocket();
         socket.ringMemory(slab, 4096);
         socket.setState(TcpSocket.CONNECTED);
-        long total = 4L << 20;
+        long total = 1L << 20;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread writer = new Thread(() -> {
             ByteBuffer chunk = ByteBuffer.allocate(97);
