@@ -88,6 +88,8 @@ final class Tcb {
     boolean sndStarved;
     boolean inStarvedList;
     Tcb nextStarved;
+    /** SO_RCVBUF was raised beyond the receive ring: its new size, applied when the ring is next empty; 0 = none. */
+    int rcvGrowTo;
 
     // ---- timers: one slot each for retransmission (RTO / SYN / persist), delayed ACK, and
     // the long one (keepalive, FIN-WAIT-2, TIME-WAIT)

@@ -398,6 +398,8 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             // SO_RCVBUF raised before the receive ring exists: the ring will be that big, so the
             // window may open to it now (never shrunk: the ring is at least what was offered)
             t.receiveCapacity = Math.max(t.receiveCapacity, receiveBufferSize(t));
+        } else if (t.receiveRing != null && receiveBufferSize(t) > t.receiveRing.capacity()) {
+            t.rcvGrowTo = receiveBufferSize(t); // grown the next time data finds the ring empty
         }
     }
 
@@ -625,8 +627,9 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
      * @return the ring, or null when ring memory is exhausted
      */
     ByteRing receiveRingFor(Tcb t) {
-        if (t.receiveRing != null) {
-            return t.receiveRing;
+        ByteRing current = t.receiveRing;
+        if (current != null) {
+            return t.rcvGrowTo == 0 ? current : grow(t, current);
         }
         if (!t.rcvStarved || slab.freeCount() != starvedFreeCount) {
             int capacity = Math.max(t.receiveCapacity, receiveBufferSize(t));
@@ -650,6 +653,32 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             starve(t);
         }
         return null;
+    }
+
+    /**
+     * SO_RCVBUF was raised after the receive ring was made: when the ring is empty (the
+     * application has consumed every byte, nothing waits out of order) it is replaced by one of
+     * the new size, with nothing to copy; the stale ring the application may still hold reports
+     * nothing to read. Until then, and when the slab cannot give the bigger ring, the old one
+     * stays. The window then opens by the difference with the next ACK.
+     */
+    private ByteRing grow(Tcb t, ByteRing current) {
+        if (current.writableBytes() != current.capacity() || t.outOfOrderBytes != 0 || t.oooFin) {
+            return current;
+        }
+        int size = t.rcvGrowTo;
+        t.rcvGrowTo = 0;
+        ByteRing bigger = slab.tryNewRing(size);
+        if (bigger == null) {
+            counters.increment(Counter.TCP_NO_MEMORY);
+            return current;
+        }
+        t.receiveRing = bigger;
+        t.receiveCapacity = bigger.capacity();
+        t.socket.attachReceiveRing(bigger);
+        current.releaseProducer();
+        current.releaseConsumer();
+        return bigger;
     }
 
     /** Puts a TCB on the list of connections waiting for ring memory. */

@@ -121,6 +121,31 @@ class TcpLazyRingsTest {
     }
 
     @Test
+    void aLargerReceiveBufferGrowsTheRingOnceTheApplicationHasReadEverything() {
+        establish();
+        f.send(seg().ack(snd).seq(rcv).len(100).psh());
+        f.expect(seg().ack(rcv + 100).seq(snd));
+        ByteRing first = f.socket.receiveRing();
+        assertThat(first.capacity()).isEqualTo(DEFAULT);
+        f.socket.receiveBufferSize(1 << 20);
+        f.cycle();
+        // unread bytes: the ring stays
+        f.send(seg().ack(snd).seq(rcv + 100).len(100).psh());
+        f.expect(seg().ack(rcv + 200).seq(snd));
+        assertThat(f.socket.receiveRing()).isSameAs(first);
+        assertThat(f.read(1000)).hasSize(200);
+        // empty now: the next data goes into a ring of the new size, and the window opens to it
+        f.send(seg().ack(snd).seq(rcv + 200).len(100).psh());
+        f.expect(seg().ack(rcv + 300).seq(snd).win(((1 << 20) - 100) >> 7));
+        assertThat(f.socket.receiveRing().capacity()).isEqualTo(1 << 20);
+        byte[] got = f.read(1000);
+        assertThat(got).hasSize(100);
+        assertThat(got[0]).isEqualTo((byte) (rcv + 200));
+        slab().drainReturned();
+        assertThat(slab().inUseBytes()).as("the old ring went back").isEqualTo(1 << 20);
+    }
+
+    @Test
     void buffersInheritedFromTheListenerSizeTheLazyRings() {
         f.listen().receiveBufferSize(256 * 1024);
         f.listener.sendBufferSize(64 * 1024);
