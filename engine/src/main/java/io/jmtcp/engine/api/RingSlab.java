@@ -14,12 +14,17 @@ import java.util.List;
  * large one once they are gone. One {@code allocateDirect} per chunk instead of per socket:
  * direct buffers are freed only by the GC and count against {@code MaxDirectMemorySize}.
  *
- * <p>Threading: only the owning engine thread calls {@link #allocate}, {@link #tryAllocate},
- * {@link #newRing} and {@link #drainReturned}. {@link Slice#free()} may run on any thread (an
- * application thread releasing the last side of a ring): it pushes the slice onto a lock-free
- * intrusive stack, with no allocation, and the engine takes the whole stack back into its buddy
- * trees the next time it allocates. Until then the memory counts as in use; it is never handed
- * out twice.
+ * <p>Threading: any thread may allocate ({@link #allocate}, {@link #tryAllocate},
+ * {@link #newRing}, {@link #tryNewRing}) and call {@link #drainReturned}: the engine when the first
+ * payload byte of a connection arrives (its receive ring), an application thread on its first
+ * write (its send ring, DESIGN.md 3.2). These take one lock, the slab's monitor: a ring is
+ * allocated once per connection and direction (or when a ring grows), never per segment, so the
+ * lock is uncontended in practice and the engine's per-segment path never takes it.
+ * {@link Slice#free()} may run on any thread too (an application thread releasing the last side
+ * of a ring) and takes no lock: it pushes the slice onto a lock-free intrusive stack, with no
+ * allocation, and the next allocation merges the whole stack back into the buddy trees. Until
+ * then the memory counts as in use; it is never handed out twice. {@link #freeCount()} tells a
+ * starved engine, without the lock, that memory may have come back.
  */
 public final class RingSlab {
 
@@ -30,12 +35,14 @@ public final class RingSlab {
 
     private static final VarHandle RETURNED;
     private static final VarHandle SLICE_STATE;
+    private static final VarHandle FREES;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             RETURNED = lookup.findVarHandle(RingSlab.class, "returned", Slice.class);
             SLICE_STATE = lookup.findVarHandle(Slice.class, "state", int.class);
+            FREES = lookup.findVarHandle(RingSlab.class, "frees", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -45,8 +52,13 @@ public final class RingSlab {
     private final int maxDepth;
     private final int maxChunks;
     private final long maxBytes;
+    /** Guarded by {@code this}. */
     private final List<Chunk> chunks = new ArrayList<>();
-    private long inUseBytes;
+    /** Written under {@code this}; volatile so that statistics read it without the lock. */
+    private volatile long inUseBytes;
+    /** Slices freed so far, by any thread (see {@link #freeCount()}). */
+    @SuppressWarnings("unused") // accessed through FREES
+    private volatile long frees;
 
     /** Head of the stack of slices freed by any thread and not yet merged back (intrusive, via Slice.next). */
     @SuppressWarnings("unused") // accessed through RETURNED
@@ -91,14 +103,23 @@ public final class RingSlab {
         return maxBytes;
     }
 
-    /** Engine thread: bytes in slices handed out and not yet merged back. */
+    /** Bytes in slices handed out and not yet merged back. Any thread (a racy snapshot). */
     public long inUseBytes() {
         return inUseBytes;
     }
 
-    /** Engine thread: bytes of direct memory allocated for chunks so far (never shrinks). */
-    public long reservedBytes() {
+    /** Bytes of direct memory allocated for chunks so far (never shrinks). Any thread. */
+    public synchronized long reservedBytes() {
         return (long) chunks.size() * chunkSize;
+    }
+
+    /**
+     * How many slices have been freed since the slab was made; any thread, no lock. A thread
+     * that found the slab exhausted retries only once this has changed, since only a free can
+     * make room under the cap.
+     */
+    public long freeCount() {
+        return (long) FREES.getVolatile(this);
     }
 
     /** The slice size a request for {@code capacity} bytes gets: the next power of two, at least 4 KiB. */
@@ -112,19 +133,19 @@ public final class RingSlab {
         return Integer.highestOneBit(capacity - 1) << 1;
     }
 
-    /** Engine thread: a ring of at least {@code capacity} bytes, holders producer and consumer. */
+    /** A ring of at least {@code capacity} bytes, holders producer and consumer. Any thread. */
     public ByteRing newRing(int capacity) throws RingMemoryExhaustedException {
         return new ByteRing(allocate(capacity));
     }
 
-    /** Engine thread: as {@link #newRing(int)} but null when the cap is reached. */
+    /** As {@link #newRing(int)} but null when the cap is reached. Any thread. */
     public ByteRing tryNewRing(int capacity) {
         Slice slice = tryAllocate(capacity);
         return slice == null ? null : new ByteRing(slice);
     }
 
     /**
-     * Engine thread: a slice of {@link #sliceSizeFor(int) sliceSizeFor(capacity)} bytes.
+     * A slice of {@link #sliceSizeFor(int) sliceSizeFor(capacity)} bytes. Any thread.
      *
      * @throws RingMemoryExhaustedException when the cap is reached
      * @throws IllegalArgumentException if {@code capacity} exceeds {@link #maxSlice()}
@@ -140,11 +161,12 @@ public final class RingSlab {
     }
 
     /**
-     * Engine thread: as {@link #allocate(int)} but returns null when the cap is reached.
+     * As {@link #allocate(int)} but returns null when the cap is reached. Any thread (takes
+     * the slab's lock).
      *
      * @throws IllegalArgumentException if {@code capacity} exceeds {@link #maxSlice()}
      */
-    public Slice tryAllocate(int capacity) {
+    public synchronized Slice tryAllocate(int capacity) {
         int size = sliceSizeFor(capacity);
         if (size > chunkSize) {
             throw new IllegalArgumentException(
@@ -170,12 +192,12 @@ public final class RingSlab {
     }
 
     /**
-     * Engine thread: merges every slice freed since the last call back into the buddy trees.
-     * Allocation does this by itself; an engine may also call it from its duty cycle.
+     * Merges every slice freed since the last call back into the buddy trees. Allocation does
+     * this by itself. Any thread (takes the slab's lock).
      *
      * @return the number of slices merged back
      */
-    public int drainReturned() {
+    public synchronized int drainReturned() {
         Slice slice = (Slice) RETURNED.getAndSet(this, null);
         int count = 0;
         while (slice != null) {
@@ -195,6 +217,7 @@ public final class RingSlab {
             head = (Slice) RETURNED.getVolatile(this);
             slice.next = head;
         } while (!RETURNED.compareAndSet(this, head, slice));
+        FREES.getAndAdd(this, 1L);
     }
 
     static String size(long bytes) {

@@ -1,9 +1,10 @@
 package io.jmtcp.engine.api;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
@@ -12,13 +13,42 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  * byte rings shared with the engine, the requests the application posts to the engine, the
  * accept queue of a listener, and a waiter for blocking calls (DESIGN.md 3.2).
  *
- * <p>Threads: the owning engine writes the state word, attaches the rings, fills the accept
- * queue and signals; the application reads and writes data through the rings (one reader and
- * one writer at a time, which NIO's channel locks guarantee) and posts requests. Methods marked
- * "engine thread" are for the owning engine only. No method on the data path locks or
- * allocates.
+ * <p>Threads: the owning engine writes the state word, fills the accept queue and signals; the
+ * application reads and writes data through the rings (one reader and one writer at a time,
+ * which NIO's channel locks guarantee) and posts requests. Methods marked "engine thread" are
+ * for the owning engine only. No method on the data path locks; none allocates on heap.
+ *
+ * <p>Rings are made lazily, so that an idle connection holds no ring memory (issue 3 item 6):
+ * the engine makes the receive ring when the first payload byte arrives; the application's
+ * first write makes the send ring itself, from the engine's {@link RingSlab} (the slab's lock,
+ * once per ring), and the engine picks it up with the {@link #REQ_SEND} that follows. The send
+ * ring is guarded by a small state word, the send gate: a writer holds it ({@code WRITER}) for
+ * the duration of one write call; the engine takes it ({@code ENGINE}) only to release an empty
+ * send ring of an idle connection, and closes it ({@code CLOSED}) when the connection is over,
+ * leaving the last release to a writer still inside. So a ring is never freed under a writer's
+ * copy, and a ring attached by a write that races with the end of the connection is freed too.
  */
 public final class TcpSocket {
+
+    private static final VarHandle REQUESTS;
+    private static final VarHandle SEND_GATE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            REQUESTS = lookup.findVarHandle(TcpSocket.class, "requests", int.class);
+            SEND_GATE = lookup.findVarHandle(TcpSocket.class, "sendGate", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Send gate: an application thread is inside a write. */
+    private static final int GATE_WRITER = 1;
+    /** Send gate: the engine is releasing the idle send ring. */
+    private static final int GATE_ENGINE = 2;
+    /** Send gate: the connection is over; the send ring is (or is about to be) released for good. */
+    private static final int GATE_CLOSED = 4;
 
     // ---- state bits, written by the engine
     /** A connect is in progress. */
@@ -54,13 +84,23 @@ public final class TcpSocket {
     private volatile SocketError error = SocketError.NONE;
     private volatile String errorDetail;
     private volatile ByteRing receive;
+    /** Written only while holding the send gate (an application writer, or the engine). */
     private volatile ByteRing send;
+    /** Where the send ring comes from, published by the engine before {@link #CONNECTED}. */
+    private volatile RingSlab slab;
+    /** The engine's default SO_SNDBUF, published with {@link #slab}. */
+    private volatile int defaultSendBufferSize;
+    /** The last send ring allocation failed; cleared by the engine when memory came back. */
+    private volatile boolean sendStarved;
+    @SuppressWarnings("unused") // accessed through SEND_GATE
+    private volatile int sendGate;
     private volatile EngineLink link;
     private volatile ReadinessSink sink;
     private volatile Object attachment;
     /** The application shut its input down (SHUT_RD); written by the application. */
     private volatile boolean inputShut;
-    private final AtomicInteger requests = new AtomicInteger();
+    @SuppressWarnings("unused") // accessed through REQUESTS
+    private volatile int requests;
     private final Waiter waiter = new Waiter();
 
     private volatile int localAddress;
@@ -90,10 +130,12 @@ public final class TcpSocket {
     /** Engine-private state (the TCB); engine thread only. */
     private Object engineState;
 
-    private final BooleanSupplier readReady = this::isReadable;
-    private final BooleanSupplier writeReady = this::isWritable;
-    private final BooleanSupplier connectReady = this::isConnectFinished;
-    private final BooleanSupplier acceptReady = this::isAcceptable;
+    // conditions for blocking waits, made on the first wait of each kind and kept (an idle
+    // socket that nobody blocks on does not pay for them; a blocking one allocates only once)
+    private BooleanSupplier readReady;
+    private BooleanSupplier writeReady;
+    private BooleanSupplier connectReady;
+    private BooleanSupplier acceptReady;
 
     /** A socket for connecting or accepting (no accept queue). */
     public TcpSocket() {
@@ -203,11 +245,20 @@ public final class TcpSocket {
      * @throws IOException if the output is shut down or the connection failed
      */
     public int write(ByteBuffer src) throws IOException {
-        ByteRing ring = checkWritable();
+        if (!src.hasRemaining()) {
+            checkWritable();
+            return 0;
+        }
+        ByteRing ring = beginWrite();
         if (ring == null) {
             return 0;
         }
-        int n = ring.write(src);
+        int n;
+        try {
+            n = ring.write(src);
+        } finally {
+            endWrite();
+        }
         if (n > 0) {
             request(REQ_SEND);
         }
@@ -216,18 +267,23 @@ public final class TcpSocket {
 
     /** Gathering form of {@link #write(ByteBuffer)}. */
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        ByteRing ring = checkWritable();
+        ByteRing ring = beginWrite();
         if (ring == null) {
             return 0;
         }
-        long n = ring.write(srcs, offset, length);
+        long n;
+        try {
+            n = ring.write(srcs, offset, length);
+        } finally {
+            endWrite();
+        }
         if (n > 0) {
             request(REQ_SEND);
         }
         return n;
     }
 
-    private ByteRing checkWritable() throws IOException {
+    private void checkWritable() throws IOException {
         int s = state;
         if ((s & FAILED) != 0) {
             throw failure();
@@ -235,7 +291,81 @@ public final class TcpSocket {
         if ((s & OUTPUT_SHUT) != 0) {
             throw new SocketException("Socket output is already shutdown");
         }
-        return send;
+    }
+
+    /**
+     * Takes the send gate and returns the send ring, made now on the first write; or null, with
+     * the gate not held, when nothing can be written yet (not established, or no ring memory:
+     * then {@link #isWritable()} stays false until the engine reports memory back).
+     */
+    private ByteRing beginWrite() throws IOException {
+        checkWritable();
+        if ((state & CONNECTED) == 0) {
+            return null;
+        }
+        for (;;) {
+            int gate = (int) SEND_GATE.getVolatile(this);
+            if ((gate & GATE_CLOSED) != 0) {
+                throw new SocketException("Socket is closed");
+            }
+            if ((gate & GATE_WRITER) != 0) {
+                throw new IllegalStateException("two threads write to one socket at once");
+            }
+            if (gate == 0 && SEND_GATE.compareAndSet(this, 0, GATE_WRITER)) {
+                break;
+            }
+            // the engine holds the gate for a few instructions while it releases an idle ring
+            Thread.onSpinWait();
+        }
+        ByteRing ring = send;
+        if (ring == null) {
+            ring = attachSendRing();
+            if (ring == null) {
+                endWrite();
+            }
+        }
+        return ring;
+    }
+
+    /** Gives the send gate back; releases the ring if the connection ended during the write. */
+    private void endWrite() {
+        int gate = (int) SEND_GATE.getAndBitwiseAnd(this, ~GATE_WRITER);
+        if ((gate & GATE_CLOSED) != 0) {
+            // the engine closed the gate while this write was inside: the release is ours
+            releaseSendRing();
+        }
+    }
+
+    /** Holding the send gate: makes the send ring from the engine's slab (the slab's lock). */
+    private ByteRing attachSendRing() {
+        RingSlab memory = slab;
+        if (memory == null) {
+            return null;
+        }
+        ByteRing ring = memory.tryNewRing(sendRingCapacity(memory));
+        if (ring == null) {
+            // the engine counts it (TCP_NO_MEMORY) and reports writable once memory is back
+            sendStarved = true;
+            request(REQ_SEND);
+            return null;
+        }
+        sendStarved = false;
+        send = ring;
+        return ring;
+    }
+
+    private int sendRingCapacity(RingSlab memory) {
+        int want = sendBufferSize > 0 ? sendBufferSize : defaultSendBufferSize;
+        return RingSlab.sliceSizeFor(Math.min(Math.max(want, RingSlab.MIN_SLICE), memory.maxSlice()));
+    }
+
+    private void releaseSendRing() {
+        ByteRing ring = send;
+        send = null;
+        if (ring != null) {
+            ring.releaseProducer();
+            ring.releaseConsumer();
+        }
     }
 
     /** Bytes waiting in the receive ring. */
@@ -244,10 +374,22 @@ public final class TcpSocket {
         return ring == null ? 0 : ring.readableBytes();
     }
 
-    /** Free bytes in the send ring (0 before the connection is established). */
+    /**
+     * Free bytes in the send ring: before the first write (no ring yet) the size the ring will
+     * have; 0 before the connection is established, after the output is shut, and while the
+     * engine's ring memory is exhausted.
+     */
     public int writableBytes() {
+        int s = state;
+        if ((s & OUTPUT_SHUT) != 0) {
+            return 0;
+        }
         ByteRing ring = send;
-        return ring == null || (state & OUTPUT_SHUT) != 0 ? 0 : ring.writableBytes();
+        if (ring != null) {
+            return ring.writableBytes();
+        }
+        RingSlab memory = slab;
+        return (s & CONNECTED) == 0 || memory == null || sendStarved ? 0 : sendRingCapacity(memory);
     }
 
     /** Readable: data, end of stream or a failure is there to be reported. */
@@ -280,22 +422,38 @@ public final class TcpSocket {
 
     /** Waits until readable, up to {@code timeoutNanos} (negative: forever); returns a {@link Waiter} result. */
     public int awaitReadable(long timeoutNanos) {
-        return waiter.await(Waiter.READER, readReady, timeoutNanos);
+        BooleanSupplier ready = readReady;
+        if (ready == null) {
+            readReady = ready = this::isReadable;
+        }
+        return waiter.await(Waiter.READER, ready, timeoutNanos);
     }
 
     /** Waits until writable; returns a {@link Waiter} result. */
     public int awaitWritable(long timeoutNanos) {
-        return waiter.await(Waiter.WRITER, writeReady, timeoutNanos);
+        BooleanSupplier ready = writeReady;
+        if (ready == null) {
+            writeReady = ready = this::isWritable;
+        }
+        return waiter.await(Waiter.WRITER, ready, timeoutNanos);
     }
 
     /** Waits until a connect finished; returns a {@link Waiter} result. */
     public int awaitConnected(long timeoutNanos) {
-        return waiter.await(Waiter.READER, connectReady, timeoutNanos);
+        BooleanSupplier ready = connectReady;
+        if (ready == null) {
+            connectReady = ready = this::isConnectFinished;
+        }
+        return waiter.await(Waiter.READER, ready, timeoutNanos);
     }
 
     /** Waits until a connection can be accepted; returns a {@link Waiter} result. */
     public int awaitAcceptable(long timeoutNanos) {
-        return waiter.await(Waiter.READER, acceptReady, timeoutNanos);
+        BooleanSupplier ready = acceptReady;
+        if (ready == null) {
+            acceptReady = ready = this::isAcceptable;
+        }
+        return waiter.await(Waiter.READER, ready, timeoutNanos);
     }
 
     /** Shuts the output down once the data already written has been sent (FIN). */
@@ -412,16 +570,20 @@ public final class TcpSocket {
         return receiveBufferSize;
     }
 
-    /** SO_RCVBUF; 0 = the engine's default. Takes effect when the connection's buffers are made. */
+    /**
+     * SO_RCVBUF; 0 = the engine's default. Takes effect when the receive ring is made (the first
+     * payload byte); a larger value set later lets the engine grow the ring when it is empty.
+     */
     public void receiveBufferSize(int bytes) {
         receiveBufferSize = bytes;
+        request(REQ_OPTIONS);
     }
 
     public int sendBufferSize() {
         return sendBufferSize;
     }
 
-    /** SO_SNDBUF; 0 = the engine's default. */
+    /** SO_SNDBUF; 0 = the engine's default. Takes effect when the send ring is made (the first write). */
     public void sendBufferSize(int bytes) {
         sendBufferSize = bytes;
     }
@@ -460,11 +622,11 @@ public final class TcpSocket {
     public void request(int bits) {
         int prev;
         do {
-            prev = requests.get();
+            prev = (int) REQUESTS.getVolatile(this);
             if ((prev & bits) == bits) {
                 return;
             }
-        } while (!requests.compareAndSet(prev, prev | bits));
+        } while (!REQUESTS.compareAndSet(this, prev, prev | bits));
         EngineLink l = link;
         if (prev == 0 && l != null) {
             l.post(this);
@@ -475,13 +637,13 @@ public final class TcpSocket {
 
     /** Takes and clears the pending requests. Engine thread. */
     public int takeRequests() {
-        return requests.getAndSet(0);
+        return (int) REQUESTS.getAndSet(this, 0);
     }
 
     /** Binds the socket to its engine; requests posted before are delivered now. Engine thread or before use. */
     public void link(EngineLink link) {
         this.link = link;
-        if (requests.get() != 0) {
+        if ((int) REQUESTS.getVolatile(this) != 0) {
             link.post(this);
         }
     }
@@ -518,20 +680,83 @@ public final class TcpSocket {
         this.remotePort = remotePort;
     }
 
-    /** Attaches the rings when the connection is established. Engine thread. */
-    public void attachRings(ByteRing receive, ByteRing send) {
-        this.receive = receive;
-        this.send = send;
+    /**
+     * Publishes where the application's first write takes its send ring from, and the engine's
+     * default send buffer size. Engine thread, before {@link #CONNECTED} is set.
+     */
+    public void ringMemory(RingSlab slab, int defaultSendBufferSize) {
+        this.defaultSendBufferSize = defaultSendBufferSize;
+        this.slab = slab;
     }
 
-    /** The receive ring (engine: producer side). */
+    /** Attaches (or, with null, detaches) the receive ring. Engine thread. */
+    public void attachReceiveRing(ByteRing ring) {
+        this.receive = ring;
+    }
+
+    /** The receive ring (engine: producer side), or null before the first payload byte. */
     public ByteRing receiveRing() {
         return receive;
     }
 
-    /** The send ring (engine: consumer side). */
+    /**
+     * The send ring (engine: consumer side), or null before the application's first write. The
+     * engine takes it when it handles a {@link #REQ_SEND} and has none yet.
+     */
     public ByteRing sendRing() {
         return send;
+    }
+
+    /** Whether the application's last attempt to make a send ring found the slab exhausted. */
+    public boolean sendStarved() {
+        return sendStarved;
+    }
+
+    /** Ring memory may be available again: the next write retries. Engine thread. */
+    public void clearSendStarved() {
+        sendStarved = false;
+    }
+
+    /**
+     * Engine thread: releases the send ring of an idle connection, if no write is in progress
+     * and the ring holds nothing (every byte acknowledged); a later write makes a new one.
+     * The caller must drop its own reference first and must know that nothing is in flight.
+     *
+     * @return true if the ring was released (or there was none)
+     */
+    public boolean releaseIdleSendRing() {
+        if (!SEND_GATE.compareAndSet(this, 0, GATE_ENGINE)) {
+            return false; // a writer is inside (or the connection is over)
+        }
+        try {
+            ByteRing ring = send;
+            // the writer published its bytes before giving the gate back, so this sees them
+            if (ring != null && ring.readableBytes() != 0) {
+                return false;
+            }
+            releaseSendRing();
+            return true;
+        } finally {
+            SEND_GATE.setVolatile(this, 0);
+        }
+    }
+
+    /**
+     * Engine thread, once, when the connection is over and the application has closed the
+     * socket: both rings go back to the slab. A write still inside releases the send ring when
+     * it leaves; later writes fail.
+     */
+    public void releaseRings() {
+        ByteRing rx = receive;
+        receive = null;
+        if (rx != null) {
+            rx.releaseProducer();
+            rx.releaseConsumer();
+        }
+        int gate = (int) SEND_GATE.getAndBitwiseOr(this, GATE_CLOSED);
+        if ((gate & (GATE_CLOSED | GATE_WRITER)) == 0) {
+            releaseSendRing();
+        }
     }
 
     /** Publishes what the engine advertised, for the application's window-update decision. Engine thread. */

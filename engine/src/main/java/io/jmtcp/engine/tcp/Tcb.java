@@ -76,10 +76,20 @@ final class Tcb {
     /** Timestamp offset added to our clock (RFC 7323 5.4: per-connection random offset). */
     int tsOffset;
 
-    // ---- rings
+    // ---- rings: made lazily (the receive ring at the first payload byte, the send ring by the
+    // application's first write) and given back when idle, so an idle connection holds none
     ByteRing sendRing;
     ByteRing receiveRing;
+    /** The receive ring's size, or before it exists the size it will have (the window offered). */
     int receiveCapacity;
+    /** No ring memory for the receive ring: a zero window is advertised until some comes back. */
+    boolean rcvStarved;
+    /** The application's write found no ring memory: it is told when some comes back. */
+    boolean sndStarved;
+    boolean inStarvedList;
+    Tcb nextStarved;
+    /** SO_RCVBUF was raised beyond the receive ring: its new size, applied when the ring is next empty; 0 = none. */
+    int rcvGrowTo;
 
     // ---- timers: one slot each for retransmission (RTO / SYN / persist), delayed ACK, and
     // the long one (keepalive, FIN-WAIT-2, TIME-WAIT)

@@ -5,7 +5,6 @@ import io.jmtcp.engine.api.SocketError;
 import io.jmtcp.engine.api.TcpSocket;
 import io.jmtcp.engine.stats.Counter;
 import io.jmtcp.engine.stats.Counters;
-import io.jmtcp.engine.tcp.congestion.CongestionControls;
 import io.jmtcp.engine.wire.Ipv4Packet;
 import io.jmtcp.engine.wire.SeqNum;
 import io.jmtcp.engine.wire.TcpOptions;
@@ -325,17 +324,15 @@ final class TcpInput {
         out.initSendMss(t);
     }
 
-    /** The connection became ESTABLISHED: rings, congestion control, the application told. */
+    /**
+     * The connection became ESTABLISHED: the application is told. No ring is made yet, nor the
+     * congestion control state (an idle connection holds neither): the receive ring comes with
+     * the first payload byte, the send ring with the application's first write, from the slab
+     * published here, and congestion control with the first data to send.
+     */
     private boolean establish(Tcb t, long now) {
-        if (!layer.allocateRings(t)) {
-            out.sendReset(t, now);
-            layer.fail(t, SocketError.NO_BUFFER_SPACE, null);
-            return false;
-        }
+        t.socket.ringMemory(layer.slab, layer.defaultSndBuf);
         layer.setState(t, TcpState.ESTABLISHED);
-        String cc = t.socket.congestionControl();
-        t.cc = CongestionControls.create(cc != null ? cc : layer.defaultCongestion);
-        t.cc.init(t.smss);
         t.quickAcks = 16; // Linux's quick-ACK mode at connection start (TCP_MAX_QUICKACKS)
         t.retries = 0;
         t.socket.clearState(TcpSocket.CONNECTING);
@@ -748,7 +745,14 @@ final class TcpInput {
             }
         }
         if (len > 0) {
-            ByteRing ring = t.receiveRing;
+            ByteRing ring = layer.receiveRingFor(t);
+            if (ring == null) {
+                // no ring memory: drop the data (and a FIN behind it), counted; the ACK carries
+                // a zero window until memory comes back, and the peer retransmits
+                t.ackNow = true;
+                layer.scheduleOutput(t);
+                return;
+            }
             // trim to the window we offered (RFC 9293: data beyond RCV.WND is dropped)
             int room = (int) Math.min(Integer.MAX_VALUE, ring.writeLimit() - ring.writePosition());
             int ahead = seq - t.rcvNxt;

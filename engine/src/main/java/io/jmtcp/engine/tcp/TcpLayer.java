@@ -52,6 +52,9 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     static final int LONG_FIN_WAIT_2 = 1;
     static final int LONG_TIME_WAIT = 2;
 
+    /** How long a connection must be idle, both rings empty, before its rings return to the slab. */
+    static final long RING_IDLE_NANOS = 1_000_000_000L;
+
     /** Hands an IP packet to the engine that owns its flow (DESIGN.md 3.3). */
     @FunctionalInterface
     public interface Forwarder {
@@ -122,6 +125,13 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     int oooBytes;
     private long now;
 
+    // ring memory (issue 3 item 6): connections waiting for the slab, retried when slices come back
+    private Tcb starvedHead;
+    private long starvedFreeCount;
+    /** Rings of connections idle this long with both rings empty go back to the slab. */
+    final long ringIdleNanos;
+    private long nextIdleSweep;
+
     private final TcpSegment segment = new TcpSegment();
     private final TcpOptions options = new TcpOptions();
 
@@ -160,6 +170,7 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         this.synCookiesEnabled = config.get(JmtcpConfig.TCP_SYN_COOKIES);
         this.challengeAckLimit = config.get(JmtcpConfig.TCP_CHALLENGE_ACK_LIMIT);
         this.oooLimit = config.get(JmtcpConfig.TCP_OOO_MAX);
+        this.ringIdleNanos = RING_IDLE_NANOS;
         this.output = new TcpOutput(this);
         this.input = new TcpInput(this);
         ip.register(Ipv4Packet.PROTOCOL_TCP, this);
@@ -296,6 +307,13 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     public int drainRequests(long now) {
         this.now = now;
         int n = requests.drain(requestHandler, 4096);
+        if (starvedHead != null && slab.freeCount() != starvedFreeCount) {
+            n += retryStarved();
+        }
+        if (now - nextIdleSweep >= 0) {
+            nextIdleSweep = now + ringIdleNanos / 2;
+            releaseIdleRings(now);
+        }
         if (requestsOverflowed.get() && requests.isEmpty()) {
             // the queue was full once: look at every socket, so no request is ever lost
             requestsOverflowed.set(false);
@@ -316,6 +334,11 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             return;
         }
         Tcb t = (Tcb) state;
+        if (t.sendRing == null) {
+            // the application's first write made the send ring; take it before a close or
+            // shutdown request below queues the FIN behind its bytes
+            t.sendRing = socket.sendRing();
+        }
         if ((req & TcpSocket.REQ_OPTIONS) != 0) {
             applyOptions(t);
         }
@@ -329,6 +352,14 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         }
         if ((req & TcpSocket.REQ_SHUTDOWN_OUTPUT) != 0) {
             shutdownOutput(t);
+        }
+        if ((req & TcpSocket.REQ_SEND) != 0 && t.sendRing == null) {
+            // a write found the slab exhausted: count it, and report writable once memory is back
+            if (socket.sendStarved() && t.state.isSynchronized()) {
+                counters.increment(Counter.TCP_NO_MEMORY);
+                t.sndStarved = true;
+                starve(t);
+            }
         }
         if ((req & (TcpSocket.REQ_SEND | TcpSocket.REQ_WINDOW)) != 0) {
             if ((req & TcpSocket.REQ_WINDOW) != 0 && t.state.isSynchronized() && output.windowUpdateWorthwhile(t)) {
@@ -363,6 +394,23 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         if (t.noDelay && !wasNoDelay) {
             scheduleOutput(t);
         }
+        if (t.receiveRing == null && t.state != TcpState.CLOSED) {
+            // SO_RCVBUF raised before the receive ring exists: the ring will be that big, so the
+            // window may open to it now (never shrunk: the ring is at least what was offered)
+            t.receiveCapacity = Math.max(t.receiveCapacity, receiveBufferSize(t));
+        } else if (t.receiveRing != null && receiveBufferSize(t) > t.receiveRing.capacity()) {
+            t.rcvGrowTo = receiveBufferSize(t); // grown the next time data finds the ring empty
+        }
+    }
+
+    /**
+     * Makes the connection's congestion control when it first has something to send (RFC 5681
+     * 3.1 / RFC 6928: it starts from the initial window; nothing before that depends on it).
+     */
+    void startCongestionControl(Tcb t) {
+        String name = t.socket != null ? t.socket.congestionControl() : null;
+        t.cc = CongestionControls.create(name != null ? name : defaultCongestion);
+        t.cc.init(t.smss);
     }
 
     /**
@@ -562,41 +610,184 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         if (!t.orphan || (t.state != TcpState.CLOSED && t.state != TcpState.TIME_WAIT)) {
             return;
         }
-        if (t.receiveRing != null) {
-            t.receiveRing.releaseProducer();
-            t.receiveRing.releaseConsumer();
-            t.receiveRing = null;
-        }
-        if (t.sendRing != null) {
-            t.sendRing.releaseProducer();
-            t.sendRing.releaseConsumer();
-            t.sendRing = null;
-        }
+        unstarve(t);
+        t.receiveRing = null;
+        t.sendRing = null;
         if (t.socket != null) {
-            t.socket.attachRings(null, null);
+            t.socket.releaseRings(); // the send ring may be the app's to release, if a write is inside
         }
     }
 
-    /** Allocates the connection's rings (at ESTABLISHED). @return false when memory is exhausted */
-    boolean allocateRings(Tcb t) {
-        if (t.receiveRing != null) {
-            return true;
+    /**
+     * The receive ring for the first payload byte (RFC 9293 3.10.7.4 seventh step), made now:
+     * as large as the window offered so far, or SO_RCVBUF if that was raised since. When the slab
+     * is exhausted the caller drops the data; the connection then advertises a zero window until
+     * memory comes back ({@link #retryStarved}), and the drop is counted (TCP_NO_MEMORY).
+     *
+     * @return the ring, or null when ring memory is exhausted
+     */
+    ByteRing receiveRingFor(Tcb t) {
+        ByteRing current = t.receiveRing;
+        if (current != null) {
+            return t.rcvGrowTo == 0 ? current : grow(t, current);
         }
-        slab.drainReturned();
-        ByteRing rx = slab.tryNewRing(t.receiveCapacity);
-        ByteRing tx = rx == null ? null : slab.tryNewRing(sendBufferSize(t));
-        if (rx == null || tx == null) {
-            if (rx != null) {
+        if (!t.rcvStarved || slab.freeCount() != starvedFreeCount) {
+            int capacity = Math.max(t.receiveCapacity, receiveBufferSize(t));
+            ByteRing ring = slab.tryNewRing(capacity);
+            if (ring != null) {
+                t.receiveRing = ring;
+                t.receiveCapacity = ring.capacity();
+                t.socket.attachReceiveRing(ring);
+                if (t.rcvStarved) {
+                    t.rcvStarved = false;
+                    if (!t.sndStarved) {
+                        unstarve(t);
+                    }
+                }
+                return ring;
+            }
+        }
+        counters.increment(Counter.TCP_NO_MEMORY);
+        if (!t.rcvStarved) {
+            t.rcvStarved = true;
+            starve(t);
+        }
+        return null;
+    }
+
+    /**
+     * SO_RCVBUF was raised after the receive ring was made: when the ring is empty (the
+     * application has consumed every byte, nothing waits out of order) it is replaced by one of
+     * the new size, with nothing to copy; the stale ring the application may still hold reports
+     * nothing to read. Until then, and when the slab cannot give the bigger ring, the old one
+     * stays. The window then opens by the difference with the next ACK.
+     */
+    private ByteRing grow(Tcb t, ByteRing current) {
+        if (current.writableBytes() != current.capacity() || t.outOfOrderBytes != 0 || t.oooFin) {
+            return current;
+        }
+        int size = t.rcvGrowTo;
+        t.rcvGrowTo = 0;
+        ByteRing bigger = slab.tryNewRing(size);
+        if (bigger == null) {
+            counters.increment(Counter.TCP_NO_MEMORY);
+            return current;
+        }
+        t.receiveRing = bigger;
+        t.receiveCapacity = bigger.capacity();
+        t.socket.attachReceiveRing(bigger);
+        current.releaseProducer();
+        current.releaseConsumer();
+        return bigger;
+    }
+
+    /** Puts a TCB on the list of connections waiting for ring memory. */
+    private void starve(Tcb t) {
+        if (t.inStarvedList) {
+            return;
+        }
+        t.inStarvedList = true;
+        t.nextStarved = starvedHead;
+        starvedHead = t;
+        starvedFreeCount = slab.freeCount();
+    }
+
+    private void unstarve(Tcb t) {
+        t.rcvStarved = false;
+        t.sndStarved = false;
+        if (!t.inStarvedList) {
+            return;
+        }
+        t.inStarvedList = false;
+        if (starvedHead == t) {
+            starvedHead = t.nextStarved;
+        } else {
+            for (Tcb p = starvedHead; p != null; p = p.nextStarved) {
+                if (p.nextStarved == t) {
+                    p.nextStarved = t.nextStarved;
+                    break;
+                }
+            }
+        }
+        t.nextStarved = null;
+    }
+
+    /**
+     * Slices came back to the slab since a connection found it exhausted: a starved receiver
+     * gets its ring and opens its window again with a window update (RFC 9293 3.8.6.2.2); a
+     * starved writer is told it may write (its next write retries the allocation).
+     */
+    private int retryStarved() {
+        starvedFreeCount = slab.freeCount();
+        int n = 0;
+        Tcb prev = null;
+        for (Tcb t = starvedHead; t != null; ) {
+            Tcb next = t.nextStarved;
+            if (t.rcvStarved && t.receiveRing == null) {
+                int capacity = Math.max(t.receiveCapacity, receiveBufferSize(t));
+                ByteRing ring = slab.tryNewRing(capacity);
+                if (ring != null) {
+                    t.receiveRing = ring;
+                    t.receiveCapacity = ring.capacity();
+                    t.socket.attachReceiveRing(ring);
+                    t.rcvStarved = false;
+                    t.ackNow = true; // the window update that reopens the zero window
+                    scheduleOutput(t);
+                    n++;
+                }
+            } else {
+                t.rcvStarved = false;
+            }
+            if (t.sndStarved) {
+                t.sndStarved = false;
+                t.socket.clearSendStarved();
+                markEvent(t); // writable again: the next write retries the allocation
+                n++;
+            }
+            if (!t.rcvStarved) {
+                t.inStarvedList = false;
+                t.nextStarved = null;
+                if (prev == null) {
+                    starvedHead = next;
+                } else {
+                    prev.nextStarved = next;
+                }
+            } else {
+                prev = t;
+            }
+            t = next;
+        }
+        return n;
+    }
+
+    /**
+     * Gives the rings of connections idle for {@link #ringIdleNanos} back to the slab when both
+     * are empty, so that a connection that was busy once costs no ring memory while it rests.
+     * The receive ring is the engine's to release: empty means the application has consumed
+     * every byte (its read position is published after its copy), and the stale ring it may still
+     * hold reports nothing to read, so no byte is lost or seen twice. The send ring goes only
+     * through the socket's send gate, never under a writer. Engine thread, at most twice per
+     * idle period; a TCB without rings costs one test.
+     */
+    private void releaseIdleRings(long now) {
+        for (int i = 0; i < nextId; i++) {
+            Tcb t = tcbs[i];
+            if (t == null || (t.receiveRing == null && t.sendRing == null) || t.socket == null
+                    || now - t.lastReceiveAt < ringIdleNanos || now - t.lastSendAt < ringIdleNanos) {
+                continue;
+            }
+            ByteRing rx = t.receiveRing;
+            if (rx != null && rx.writableBytes() == rx.capacity() && t.outOfOrderBytes == 0 && !t.oooFin) {
+                t.socket.attachReceiveRing(null);
+                t.receiveRing = null;
                 rx.releaseProducer();
                 rx.releaseConsumer();
             }
-            counters.increment(Counter.TCP_NO_MEMORY);
-            return false;
+            ByteRing tx = t.sendRing;
+            if (tx != null && t.sndUna == t.sndMax && tx.readableBytes() == 0 && t.socket.releaseIdleSendRing()) {
+                t.sendRing = null;
+            }
         }
-        t.receiveRing = rx;
-        t.sendRing = tx;
-        t.socket.attachRings(t.receiveRing, t.sendRing);
-        return true;
     }
 
     int receiveBufferSize(Tcb t) {
@@ -604,10 +795,6 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         return RingSlab.sliceSizeFor(Math.min(Math.max(want, 4096), slab.maxSlice()));
     }
 
-    int sendBufferSize(Tcb t) {
-        int want = t.socket != null && t.socket.sendBufferSize() > 0 ? t.socket.sendBufferSize() : defaultSndBuf;
-        return RingSlab.sliceSizeFor(Math.min(Math.max(want, 4096), slab.maxSlice()));
-    }
 
     // ================================================================= timers
 

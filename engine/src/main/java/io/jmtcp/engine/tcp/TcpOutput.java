@@ -74,11 +74,14 @@ final class TcpOutput {
         }
     }
 
-    /** Free bytes in the receive ring (or its size before it exists). */
+    /**
+     * Free bytes in the receive ring; before it exists (it is made when the first payload byte
+     * arrives) the size it will have, or 0 while ring memory is exhausted.
+     */
     int receiveWindow(Tcb t) {
         ByteRing r = t.receiveRing;
         if (r == null) {
-            return t.receiveCapacity;
+            return t.rcvStarved ? 0 : t.receiveCapacity;
         }
         return (int) Math.min(Integer.MAX_VALUE, r.writeLimit() - r.writePosition());
     }
@@ -121,6 +124,13 @@ final class TcpOutput {
         int threshold = Math.min(t.receiveCapacity / 2, t.rcvMss);
         if (SeqNum.lt(edge, t.rcvNxt) || (SeqNum.gt(newEdge, edge) && newEdge - edge >= threshold)) {
             edge = newEdge;
+        }
+        if (t.rcvStarved) {
+            // no ring memory for what was offered: shrink to a zero window rather than drop
+            // every segment the peer sends into it (RFC 9293 3.8.6.2.1 discourages shrinking but
+            // allows it; the peer must cope, and its persist timer probes until we reopen)
+            edge = t.rcvNxt;
+            t.rcvAdvertisedEdge = edge;
         }
         int window = edge - t.rcvNxt;
         if (window < 0) {
@@ -408,10 +418,14 @@ final class TcpOutput {
 
     private void sendData(Tcb t, long now) {
         ByteRing ring = t.sendRing;
-        if (ring == null || t.cc == null) {
-            return;
+        if (t.cc == null) {
+            if (ring == null && !t.finQueued) {
+                return; // nothing was ever written: no congestion state yet (an idle connection's saving)
+            }
+            layer.startCongestionControl(t);
         }
-        int unsent = ring.readableBytes() - dataInFlight(t);
+        // no send ring yet: the application has not written (a FIN may still be queued)
+        int unsent = ring == null ? 0 : ring.readableBytes() - dataInFlight(t);
         if (t.inRecovery && t.sackPermitted && t.scoreboard != null) {
             unsent = sackRecovery(t, unsent, now);
         } else {

@@ -30,6 +30,12 @@ import org.agrona.concurrent.SystemNanoClock;
  * difference per connection (both endpoints, as both live in this JVM) and per socket, then the
  * class histogram ({@code jcmd GC.class_histogram}) of the biggest per-connection consumers.
  *
+ * <p>An idle connection holds no ring memory: the engine makes a socket's receive ring with the
+ * first payload byte and the application's first write makes its send ring, so with default
+ * buffer sizes the direct figure is 0 and the heap figure is the TCB, the socket and their
+ * share of the engine's tables. Pass bufferBytes to see that SO_RCVBUF/SO_SNDBUF only size the
+ * rings once they are made.
+ *
  * <p>Run: {@code java -Xmx8g -XX:MaxDirectMemorySize=8g -cp examples/target/benchmarks.jar
  * io.jmtcp.examples.memory.ConnectionMemory N [bufferBytes] [memory.max]}; bufferBytes sets
  * SO_SNDBUF/SO_RCVBUF (0 = engine default), memory.max is the engine's ring memory cap.
