@@ -118,7 +118,7 @@ public enum Counter {
     TCP_TIME_WAIT_REUSED("TIME-WAIT connections replaced by a new SYN"),
     TCP_ICMP_IGNORED("ICMP errors ignored: quoted sequence not in flight (RFC 5927)"),
     TCP_PMTU_UPDATES("path MTU reductions from ICMP"),
-    TCP_NO_MEMORY("connections refused buffers: jmtcp.memory.max reached"),
+    TCP_NO_MEMORY("segments dropped or ring allocations refused: jmtcp.memory.max reached"),
 
     RX_DROP_PROTOCOL_UNREACHABLE("rx dropped: IP protocol this stack does not carry"),
 
