@@ -114,8 +114,9 @@ final class ForkedApp implements AutoCloseable {
 
     /**
      * The application's class path: this module's test classes (where the apps live) and the
-     * framework jars from the test class path, nothing of jmtcp's modules (jmtcp comes only from
-     * jmtcp.jar, as for a user).
+     * framework jars from the test class path (Netty; Jetty and slf4j-api; Undertow with XNIO,
+     * JBoss, WildFly and SmallRye libraries), nothing of jmtcp's modules or test libraries (jmtcp
+     * comes only from jmtcp.jar, as for a user).
      */
     static String appClassPath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -124,7 +125,8 @@ final class ForkedApp implements AutoCloseable {
             String e = entry.replace('\\', '/');
             boolean app = e.endsWith("it-tests/target/test-classes") || e.endsWith("it-tests/target/test-classes/");
             boolean framework = e.contains("/io/netty/") || e.contains("/org/eclipse/jetty/") || e.contains("/io/undertow/")
-                    || e.contains("/org/jboss/") || e.contains("/org/wildfly/") || e.contains("/org/slf4j/");
+                    || e.contains("/org/jboss/") || e.contains("/org/wildfly/") || e.contains("/io/smallrye/")
+                    || e.contains("/org/slf4j/");
             if (app || framework) {
                 keep.add(entry);
             }
