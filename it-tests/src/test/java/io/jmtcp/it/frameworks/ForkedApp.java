@@ -59,6 +59,20 @@ final class ForkedApp implements AutoCloseable {
         }
     }
 
+    /** Which framework's jars an app gets on its class path (fragments of their repository paths). */
+    enum Libs {
+        NETTY("/io/netty/"),
+        JETTY("/org/eclipse/jetty/", "/org/slf4j/"),
+        UNDERTOW("/io/undertow/", "/org/jboss/", "/org/wildfly/", "/io/smallrye/"),
+        JDK_ONLY;
+
+        final List<String> fragments;
+
+        Libs(String... fragments) {
+            this.fragments = List.of(fragments);
+        }
+    }
+
     private final Process process;
     private final List<String> output = new ArrayList<>();
     private final Map<String, String> facts = new LinkedHashMap<>();
@@ -82,7 +96,7 @@ final class ForkedApp implements AutoCloseable {
     }
 
     /** Starts {@code main} on jmtcp ({@code onJmtcp}) or on the JDK's provider; everything else the same. */
-    static ForkedApp start(boolean onJmtcp, Class<?> main, String... args) {
+    static ForkedApp start(boolean onJmtcp, Libs libs, Class<?> main, String... args) {
         Path jar = jmtcpJar();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -91,7 +105,7 @@ final class ForkedApp implements AutoCloseable {
             command.add("-D" + PROVIDER_PROPERTY + "=" + PROVIDER);
         }
         command.add("-cp");
-        command.add(appClassPath() + File.pathSeparator + jar);
+        command.add(appClassPath(libs) + File.pathSeparator + jar);
         command.add(main.getName());
         command.addAll(Arrays.asList(args));
         return new ForkedApp((onJmtcp ? "jmtcp" : "kernel") + " " + main.getSimpleName(), command);
@@ -113,20 +127,18 @@ final class ForkedApp implements AutoCloseable {
     }
 
     /**
-     * The application's class path: this module's test classes (where the apps live) and the
-     * framework jars from the test class path (Netty; Jetty and slf4j-api; Undertow with XNIO,
+     * The application's class path: this module's test classes (where the apps live) and the jars
+     * of its framework from the test class path (Netty; Jetty and slf4j-api; Undertow with XNIO,
      * JBoss, WildFly and SmallRye libraries), nothing of jmtcp's modules or test libraries (jmtcp
      * comes only from jmtcp.jar, as for a user).
      */
-    static String appClassPath() {
+    static String appClassPath(Libs libs) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> keep = new ArrayList<>();
         for (String entry : cp.split(File.pathSeparator)) {
             String e = entry.replace('\\', '/');
             boolean app = e.endsWith("it-tests/target/test-classes") || e.endsWith("it-tests/target/test-classes/");
-            boolean framework = e.contains("/io/netty/") || e.contains("/org/eclipse/jetty/") || e.contains("/io/undertow/")
-                    || e.contains("/org/jboss/") || e.contains("/org/wildfly/") || e.contains("/io/smallrye/")
-                    || e.contains("/org/slf4j/");
+            boolean framework = libs.fragments.stream().anyMatch(e::contains);
             if (app || framework) {
                 keep.add(entry);
             }
@@ -220,6 +232,16 @@ final class ForkedApp implements AutoCloseable {
     /** A fact the app printed, or null. */
     synchronized String fact(String key) {
         return facts.get(key);
+    }
+
+    /**
+     * Warnings the app's JVM logged ({@code java.util.logging} prints "WARNING:" or "SEVERE:"),
+     * except the JDK 24+ notices about a library's use of {@code sun.misc.Unsafe}.
+     */
+    synchronized List<String> warnings() {
+        return output.stream().filter(l -> l.startsWith("WARNING") || l.startsWith("SEVERE"))
+                .filter(l -> !l.contains("sun.misc.Unsafe") && !l.contains("Please consider reporting"))
+                .collect(Collectors.toList());
     }
 
     synchronized List<Probe> probes() {

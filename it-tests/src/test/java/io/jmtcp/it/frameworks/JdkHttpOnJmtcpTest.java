@@ -2,6 +2,7 @@ package io.jmtcp.it.frameworks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jmtcp.it.frameworks.ForkedApp.Libs;
 import io.jmtcp.it.frameworks.apps.JdkHttpApp;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class JdkHttpOnJmtcpTest {
 
     @Test
     void jdkHttpServerAndHttpClientRunOnTheProvider() throws Exception {
-        try (ForkedApp app = ForkedApp.start(true, JdkHttpApp.class, String.valueOf(8L << 20))) {
+        try (ForkedApp app = ForkedApp.start(true, Libs.JDK_ONLY, JdkHttpApp.class, String.valueOf(8L << 20))) {
             app.finish(Duration.ofSeconds(60));
             assertThat(app.fact("get.status")).isEqualTo("200,200");
             assertThat(app.fact("get.body")).isEqualTo("hello from com.sun.net.httpserver");

@@ -2,6 +2,7 @@ package io.jmtcp.it.frameworks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jmtcp.it.frameworks.ForkedApp.Libs;
 import io.jmtcp.it.frameworks.apps.JettyApp;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -17,7 +18,7 @@ class JettyOnJmtcpTest {
 
     @Test
     void servesGetPostOf100MiBChunkedAndH2cOnBlockingAcceptors() throws Exception {
-        try (ForkedApp app = ForkedApp.start(true, JettyApp.class, String.valueOf(100L << 20))) {
+        try (ForkedApp app = ForkedApp.start(true, Libs.JETTY, JettyApp.class, String.valueOf(100L << 20))) {
             app.finish(Duration.ofSeconds(120));
             assertThat(Integer.parseInt(app.fact("jetty.acceptors"))).as("blocking acceptor threads").isPositive();
             assertThat(app.fact("get.status")).isEqualTo("200,200");

@@ -2,6 +2,7 @@ package io.jmtcp.it.frameworks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jmtcp.it.frameworks.ForkedApp.Libs;
 import io.jmtcp.it.frameworks.apps.NettyRequestRate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ class NettyRequestRateTest {
 
     @Test
     void measuresKeepAliveRequestRateOnJmtcpAndKernelAlternately() throws Exception {
-        try (ForkedApp jmtcp = ForkedApp.start(true, NettyRequestRate.class, String.valueOf(CONNECTIONS));
-                ForkedApp kernel = ForkedApp.start(false, NettyRequestRate.class, String.valueOf(CONNECTIONS))) {
+        try (ForkedApp jmtcp = ForkedApp.start(true, Libs.NETTY, NettyRequestRate.class, String.valueOf(CONNECTIONS));
+                ForkedApp kernel = ForkedApp.start(false, Libs.NETTY, NettyRequestRate.class, String.valueOf(CONNECTIONS))) {
             Duration wait = Duration.ofSeconds(30);
             jmtcp.await("READY", wait);
             kernel.await("READY", wait);
