@@ -3,6 +3,7 @@ package io.jmtcp.it.frameworks.apps;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -62,7 +63,7 @@ public final class NettyHttpClient {
         CompletableFuture<Channel> f = new CompletableFuture<>();
         bootstrap.connect().addListener(cf -> {
             if (cf.isSuccess()) {
-                f.complete(((io.netty.channel.ChannelFuture) cf).channel());
+                f.complete(((ChannelFuture) cf).channel());
             } else {
                 f.completeExceptionally(cf.cause());
             }

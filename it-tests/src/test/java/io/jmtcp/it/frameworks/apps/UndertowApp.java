@@ -5,6 +5,7 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -52,7 +53,7 @@ public final class UndertowApp {
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain")
-                    .put(io.undertow.util.HttpString.tryFromString("x-remote-port"),
+                    .put(HttpString.tryFromString("x-remote-port"),
                             String.valueOf(exchange.getSourceAddress().getPort()));
             if (exchange.getRequestMethod().equals(Methods.POST) && exchange.getRequestPath().equals("/sha")) {
                 if (exchange.isInIoThread()) {
