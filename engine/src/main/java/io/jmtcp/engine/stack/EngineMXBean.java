@@ -16,4 +16,11 @@ public interface EngineMXBean {
 
     /** Neighbour cache entries, one per line: address, MAC, state. */
     String[] getNeighbours();
+
+    /**
+     * The engine's connections and listeners, one per line like {@code ss}
+     * ("ESTABLISHED 127.0.0.1:5000 -> 127.0.0.1:40000", "LISTEN 0.0.0.0:8080"), read on the engine
+     * thread; a single line saying why when the engine does not answer within a second.
+     */
+    String[] getConnections();
 }

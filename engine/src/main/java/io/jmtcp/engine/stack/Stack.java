@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLongArray;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -449,6 +452,23 @@ public final class Stack implements AutoCloseable {
         @Override
         public String[] getNeighbours() {
             return engine.arp().describe();
+        }
+
+        @Override
+        public String[] getConnections() {
+            // the TCBs belong to the engine thread (DESIGN.md 3.1): ask it, never read them from here
+            CompletableFuture<String[]> listing = new CompletableFuture<>();
+            if (!engine.submit((e, now) -> listing.complete(e.tcp().describe().toArray(String[]::new)))) {
+                return new String[] {"engine " + engine.id() + " command queue full; try again"};
+            }
+            try {
+                return listing.get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return new String[] {"interrupted"};
+            } catch (ExecutionException | TimeoutException ex) {
+                return new String[] {"engine " + engine.id() + " did not answer: " + ex};
+            }
         }
     }
 }
