@@ -504,6 +504,9 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
             // RFC 2525 2.17 / RFC 9293 3.10.4: data the application never read is lost, so the
             // peer must learn it: reset instead of a FIN, as Linux does
             counters.increment(Counter.TCP_RESETS_UNREAD_DATA);
+            // what the application wrote before closing goes out first, as far as the windows
+            // allow: on Linux write() has already sent it when close() resets the connection
+            output.output(t, now);
             abort(t);
             return;
         }

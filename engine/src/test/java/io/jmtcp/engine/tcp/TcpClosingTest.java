@@ -164,6 +164,19 @@ class TcpClosingTest {
         }
 
         @Test
+        void closeWithUnreadDataSendsWrittenDataBeforeTheRst() {
+            f.send(seg().ack(snd).seq(rcv).len(100));
+            f.expect(seg().ack(rcv + 100));
+            f.write(40, 0);
+            f.socket.close();
+            f.cycle();
+            // the response written just before close() reaches the peer, then the reset
+            f.expect(seg().psh().ack(rcv + 100).seq(snd).len(40));
+            f.expect(seg().rst().ack(rcv + 100).seq(snd + 40));
+            assertThat(f.tcb()).isNull();
+        }
+
+        @Test
         void lingerZeroAbortsWithRst() {
             f.socket.lingerSeconds(0);
             f.socket.close();
