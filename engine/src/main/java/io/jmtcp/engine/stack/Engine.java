@@ -50,7 +50,7 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  */
 public final class Engine implements Agent {
 
-    /** Told once when an engine has stopped, on the engine's thread, after its sockets failed. */
+    /** Told once when an engine stops, on the engine's thread, just before its sockets are failed. */
     @FunctionalInterface
     public interface StopListener {
         /**
@@ -197,6 +197,14 @@ public final class Engine implements Agent {
             failure = cause;
         }
         stopped = true; // before the queue is drained: a later submit sees it (see submit)
+        // the stack learns first, so whoever a failed socket wakes finds Stack.failure() set
+        try {
+            stopListener.engineStopped(this, cause, fatal);
+        } catch (RuntimeException e) {
+            if (cause != null && cause != e) {
+                cause.addSuppressed(e);
+            }
+        }
         int failed = 0;
         try {
             failed = tcp.failAll(SocketError.ENGINE_STOPPED, detail, cause);
@@ -208,13 +216,6 @@ public final class Engine implements Agent {
         counters.add(Counter.SOCKETS_FAILED_ENGINE_STOPPED, failed);
         for (EngineCommand c = commands.relaxedPoll(); c != null; c = commands.relaxedPoll()) {
             abandon(c, detail, cause);
-        }
-        try {
-            stopListener.engineStopped(this, cause, fatal);
-        } catch (RuntimeException e) {
-            if (cause != null && cause != e) {
-                cause.addSuppressed(e);
-            }
         }
     }
 

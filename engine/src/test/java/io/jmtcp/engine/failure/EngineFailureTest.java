@@ -103,12 +103,18 @@ class EngineFailureTest {
             String why = "failtest-engine-0 failed: " + boom;
             assertFailsWith(c.server(), boom, why);
             assertFailsWith(c.client(), boom, why);
-            assertThat(c.listener().isAcceptable()).as("a failed listener reports acceptable").isTrue();
+            assertThat(c.listener().awaitAcceptable(PROMPTLY.toNanos())).as("a failed listener reports acceptable")
+                    .isEqualTo(Waiter.READY);
             assertThat(c.listener().failure()).hasMessageContaining(why);
 
             assertThat(stack.failure()).isSameAs(boom);
             assertThat(stack.engine(0).isStopped()).isTrue();
             assertThat(stack.counter(Counter.ENGINE_FAILURES)).isEqualTo(1);
+            // counted once the engine has failed them all, which may be just after the wake-ups
+            long deadline = System.nanoTime() + PROMPTLY.toNanos();
+            while (stack.counter(Counter.SOCKETS_FAILED_ENGINE_STOPPED) < 3 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
             assertThat(stack.counter(Counter.SOCKETS_FAILED_ENGINE_STOPPED)).as("listener, client, server").isEqualTo(3);
 
             // new work is refused with the same error, at once
@@ -159,6 +165,8 @@ class EngineFailureTest {
 
             assertThat(reader.result(PROMPTLY)).isEqualTo(Waiter.READY);
             assertFailsWith(second, bug, "failtest-engine-0 failed: " + bug);
+            // engine 0 fails its own sockets in parallel with engine 1: wait for it too
+            assertThat(c.client().awaitReadable(PROMPTLY.toNanos())).isEqualTo(Waiter.READY);
             assertFailsWith(c.client(), bug, "failtest-engine-0 failed: " + bug);
             long deadline = System.nanoTime() + PROMPTLY.toNanos();
             while (!stack.engine(1).isStopped() && System.nanoTime() - deadline < 0) {
