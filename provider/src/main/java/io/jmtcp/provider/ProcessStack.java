@@ -13,6 +13,14 @@ import java.util.Map;
  * {@link RoutingTransport}, so that every channel sees every jmtcp listener of the JVM when
  * routing a loopback connect.
  *
+ * <p>JVM exit (issue 5 item 7): a shutdown hook, registered when the stack starts, keeps the
+ * stack serving while the frameworks' own graceful-shutdown hooks (which the JVM runs at the
+ * same time as ours) close their connections — up to {@code jmtcp.shutdown.grace} — then closes
+ * what is left as the kernel does for an exiting process (FIN after the data written; RST where
+ * data was never read or SO_LINGER is 0), lets it leave, and releases the device
+ * ({@link Stack#shutdown}). Without it the daemon engine threads would simply vanish with the
+ * JVM and every peer would see its connections go dark.
+ *
  * <p>Threads: any; the first caller starts the stack, others wait for it.
  */
 final class ProcessStack {
@@ -45,8 +53,10 @@ final class ProcessStack {
             synchronized (ProcessStack.class) {
                 s = stack;
                 if (s == null) {
-                    s = Stack.start(config());
+                    JmtcpConfig c = config();
+                    s = Stack.start(c);
                     stack = s;
+                    registerExitHook(s, c.get(JmtcpConfig.SHUTDOWN_GRACE));
                 }
             }
         }
@@ -56,5 +66,15 @@ final class ProcessStack {
     /** The routing transport over this JVM's stack (starts nothing by itself). */
     static RoutingTransport transport() {
         return TRANSPORT;
+    }
+
+    private static void registerExitHook(Stack s, long graceNanos) {
+        Thread hook = new Thread(() -> s.shutdown(graceNanos), "jmtcp-shutdown");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException alreadyExiting) {
+            // first used from another shutdown hook: the JVM is exiting already, and the
+            // connections of that hook are closed by the kernel-like close at Stack.close
+        }
     }
 }

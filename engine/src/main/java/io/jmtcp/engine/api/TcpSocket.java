@@ -83,6 +83,8 @@ public final class TcpSocket {
     private volatile int state;
     private volatile SocketError error = SocketError.NONE;
     private volatile String errorDetail;
+    /** What made the socket fail, when it is a Throwable (an engine's fatal error); or null. */
+    private volatile Throwable errorCause;
     private volatile ByteRing receive;
     /** Written only while holding the send gate (an application writer, or the engine). */
     private volatile ByteRing send;
@@ -168,10 +170,18 @@ public final class TcpSocket {
         return error;
     }
 
-    /** The exception for the failure, or null. */
+    /** The exception for the failure, or null; its cause is the error that stopped the engine, if that was it. */
     public IOException failure() {
         SocketError e = error;
-        return e == SocketError.NONE ? null : e.exception(errorDetail);
+        if (e == SocketError.NONE) {
+            return null;
+        }
+        IOException x = e.exception(errorDetail);
+        Throwable cause = errorCause;
+        if (cause != null) {
+            x.initCause(cause);
+        }
+        return x;
     }
 
     /**
@@ -665,9 +675,19 @@ public final class TcpSocket {
 
     /** Records a failure (first one wins) and sets {@link #FAILED}. Engine thread. */
     public void fail(SocketError why, String detail) {
+        fail(why, detail, null);
+    }
+
+    /**
+     * Records a failure with the throwable behind it (first one wins), which {@link #failure()}
+     * attaches as the cause, and sets {@link #FAILED}. Engine thread, or a thread failing a
+     * socket that no engine took (its engine stopped).
+     */
+    public void fail(SocketError why, String detail, Throwable cause) {
         if (error == SocketError.NONE) {
             errorDetail = detail;
-            error = why;
+            errorCause = cause;
+            error = why; // last: the volatile write that publishes detail and cause
         }
         state |= FAILED;
     }

@@ -151,6 +151,11 @@ public final class JmtcpConfig {
     public static final ConfigKey<Boolean> ROUTE_KERNEL_LISTEN = key("jmtcp.route.kernel-listen", "true", "true | false",
             "A jmtcp listener bound to a loopback or wildcard address also listens on the kernel, so kernel clients"
                     + " (curl, other processes, java.net.Socket) reach it.", JmtcpConfig::bool);
+    public static final ConfigKey<Long> SHUTDOWN_GRACE = key("jmtcp.shutdown.grace", "5s", "a duration 0..10min",
+            "At JVM exit, how long the process-wide stack waits for the application (its frameworks' own shutdown"
+                    + " hooks) to close its connections before closing the rest (FIN, or RST for unread data) and"
+                    + " releasing the device.",
+            s -> durationIn(s, 0L, 600_000_000_000L));
     public static final ConfigKey<Boolean> JMX = key("jmtcp.jmx", "true", "true | false",
             "Publish an MBean per engine (counters, endpoints) under io.jmtcp:type=Engine.", JmtcpConfig::bool);
     public static final ConfigKey<String> NAME = key("jmtcp.name", "jmtcp", "[A-Za-z0-9_.-]{1,64}",

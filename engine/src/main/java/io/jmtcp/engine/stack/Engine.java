@@ -1,5 +1,6 @@
 package io.jmtcp.engine.stack;
 
+import io.jmtcp.engine.api.SocketError;
 import io.jmtcp.engine.arp.Arp;
 import io.jmtcp.engine.config.JmtcpConfig;
 import io.jmtcp.engine.dev.FrameBatch;
@@ -22,6 +23,7 @@ import io.jmtcp.engine.wire.MacAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.NanoClock;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
@@ -33,9 +35,34 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  * {@link #doWork()} returns how much it did so an idle strategy can decide to sleep.
  *
  * <p>Threading: only the thread running {@code doWork} touches the engine's state. Other
- * threads use {@link #submit} (a lock-free MPSC queue plus a device wakeup) and the counters.
+ * threads use {@link #submit} (a lock-free MPSC queue plus a device wakeup), the counters,
+ * {@link #requestStop} and the stop state.
+ *
+ * <p>Stopping (CONVENTIONS "Errors": an engine that dies fails every channel it owned with an
+ * IOException that says why; nothing hangs). An engine stops for good when anything escapes its
+ * duty cycle — an Error, a RuntimeException (a bug), or its device failing (an fd error, a
+ * device closed underneath) — or when asked to ({@link #requestStop}: the stack closes, or a
+ * sibling engine failed). Its last act, on its own thread, is to fail every socket it serves
+ * with {@link SocketError#ENGINE_STOPPED} carrying the cause, wake their blocked threads and
+ * signal their selectors; commands still queued are abandoned ({@link EngineCommand#abandon}),
+ * later ones refused. A fatal stop then throws {@link AgentTerminationException} so the
+ * {@code AgentRunner} ends the thread.
  */
 public final class Engine implements Agent {
+
+    /** Told once when an engine stops, on the engine's thread, just before its sockets are failed. */
+    @FunctionalInterface
+    public interface StopListener {
+        /**
+         * @param cause what stopped it (for a requested stop, the requester's cause)
+         * @param fatal true when the engine itself failed, false when it was asked to stop
+         */
+        void engineStopped(Engine engine, Throwable cause, boolean fatal);
+    }
+
+    /** A stop asked for by another thread, taken at the start of the next duty cycle. */
+    private record StopRequest(String detail, Throwable cause) {
+    }
 
     private static final int TIMER_LIMIT = 1024;
     private static final int COMMAND_LIMIT = 256;
@@ -57,6 +84,11 @@ public final class Engine implements Agent {
     private final MessagePassingQueue.Consumer<EngineCommand> runCommand = this::runCommand;
     private final EthernetFrame eth = new EthernetFrame();
     private long now;
+    private volatile StopRequest stopRequest;
+    private volatile boolean stopped;
+    private volatile Throwable failure;
+    private volatile String stopDetail;
+    private StopListener stopListener = (e, cause, fatal) -> { };
     private long txFramesCounted;
     private long txBytesCounted;
 
@@ -110,9 +142,92 @@ public final class Engine implements Agent {
         arp.unreachableListener(tcp::neighbourUnreachable);
     }
 
-    /** The duty cycle (DESIGN.md 3.1). Engine thread. */
+    /**
+     * The duty cycle (DESIGN.md 3.1), or the engine's stop (see the class comment). Engine
+     * thread. A stopped engine does nothing and returns 0.
+     *
+     * @throws AgentTerminationException when the engine stops now: expected for a requested
+     *         stop, carrying the cause for a failure
+     */
     @Override
     public int doWork() {
+        if (stopped) {
+            return 0;
+        }
+        StopRequest request = stopRequest;
+        if (request != null) {
+            stop(request.detail(), request.cause(), false);
+            throw new AgentTerminationException(roleName + " stopped: " + request.detail(), request.cause(), true);
+        }
+        try {
+            return dutyCycle();
+        } catch (Throwable t) {
+            throw fail(t);
+        }
+    }
+
+    /**
+     * The engine cannot continue: stops it and fails its sockets with {@code cause}. Engine
+     * thread (also its idle strategy, when the device fails while the engine sleeps on it).
+     *
+     * @return the exception that ends the agent's thread
+     */
+    AgentTerminationException fail(Throwable cause) {
+        if (!stopped) {
+            counters.increment(Counter.ENGINE_FAILURES);
+            stop(roleName + " failed: " + cause, cause, true);
+        }
+        return new AgentTerminationException(roleName + " failed; its sockets were failed with the cause", cause);
+    }
+
+    /**
+     * Stops the engine now, on the calling thread, which must be the engine's: for stacks whose
+     * caller drives the engines ({@link Stack#manual}), and the agent's own stop.
+     */
+    void stopNow(String detail, Throwable cause) {
+        stop(detail, cause, false);
+    }
+
+    private void stop(String detail, Throwable cause, boolean fatal) {
+        if (stopped) {
+            return;
+        }
+        stopDetail = detail;
+        if (fatal) {
+            failure = cause;
+        }
+        stopped = true; // before the queue is drained: a later submit sees it (see submit)
+        // the stack learns first, so whoever a failed socket wakes finds Stack.failure() set
+        try {
+            stopListener.engineStopped(this, cause, fatal);
+        } catch (RuntimeException e) {
+            if (cause != null && cause != e) {
+                cause.addSuppressed(e);
+            }
+        }
+        int failed = 0;
+        try {
+            failed = tcp.failAll(SocketError.ENGINE_STOPPED, detail, cause);
+        } catch (Throwable t) {
+            if (cause != null && cause != t) {
+                cause.addSuppressed(t); // the state may be broken by the first error: report, go on
+            }
+        }
+        counters.add(Counter.SOCKETS_FAILED_ENGINE_STOPPED, failed);
+        for (EngineCommand c = commands.relaxedPoll(); c != null; c = commands.relaxedPoll()) {
+            abandon(c, detail, cause);
+        }
+    }
+
+    private static void abandon(EngineCommand c, String detail, Throwable cause) {
+        try {
+            c.abandon(detail, cause);
+        } catch (RuntimeException ignored) {
+            // one command's clean-up must not keep the others' sockets hanging
+        }
+    }
+
+    private int dutyCycle() {
         long t = clock.nanoTime(); // 1. one clock reading for the whole cycle
         now = t;
         ip.now(t);
@@ -359,14 +474,57 @@ public final class Engine implements Agent {
     /**
      * Hands work to the engine from any thread and wakes it if it sleeps.
      *
-     * @return false if the command queue is full
+     * @return false if the command queue is full or the engine has stopped (the command will
+     *         not run; the caller must fail what it was for)
      */
     public boolean submit(EngineCommand command) {
-        if (!commands.offer(command)) {
+        if (stopped || !commands.offer(command)) {
+            return false;
+        }
+        // the engine sets stopped before it drains the queue for the last time: if it is not set
+        // now, that drain (or a duty cycle) is still to come and will see the command
+        if (stopped) {
             return false;
         }
         device.wakeup(queue);
         return true;
+    }
+
+    /**
+     * Asks the engine to stop at its next duty cycle: its sockets fail with
+     * {@link SocketError#ENGINE_STOPPED} and {@code detail} (and {@code cause}, if given). Any
+     * thread; the first request wins.
+     */
+    public void requestStop(String detail, Throwable cause) {
+        if (stopRequest == null) {
+            stopRequest = new StopRequest(detail, cause);
+        }
+        device.wakeup(queue);
+    }
+
+    /** Where the engine reports its stop. Before the engine runs. */
+    void stopListener(StopListener listener) {
+        this.stopListener = listener;
+    }
+
+    /** Whether the engine has stopped (for good). Any thread. */
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /** Whether a stop is pending or done. Any thread. */
+    boolean stopping() {
+        return stopped || stopRequest != null;
+    }
+
+    /** What made the engine fail, or null if it runs or was stopped on request. Any thread. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** The detail its sockets failed with, or null while it runs. Any thread. */
+    public String stopDetail() {
+        return stopDetail;
     }
 
     /** How long an idle engine may sleep: until its next timer, at most the configured maximum. */
@@ -379,9 +537,22 @@ public final class Engine implements Agent {
         return Math.max(0, Math.min(until, maxSleepNanos));
     }
 
-    /** Whether commands are waiting (the idle strategy must not sleep then). */
+    /** Whether commands or a stop are waiting (the idle strategy must not sleep then). */
     boolean hasCommands() {
-        return !commands.isEmpty();
+        return !commands.isEmpty() || stopRequest != null;
+    }
+
+    /**
+     * The agent's thread ends (its runner was closed): whatever the last duty cycle left, no
+     * socket may keep waiting on this engine. Engine thread.
+     */
+    @Override
+    public void onClose() {
+        if (!stopped) {
+            StopRequest request = stopRequest;
+            stop(request != null ? request.detail() : roleName + " closed", request != null ? request.cause() : null,
+                    false);
+        }
     }
 
     @Override

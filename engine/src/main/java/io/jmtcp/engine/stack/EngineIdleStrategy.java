@@ -8,6 +8,10 @@ import org.agrona.concurrent.IdleStrategy;
  * yields, then sleeps on its device (a TAP fd, a ring doorbell) until a frame arrives, another
  * thread hands it work, or its next timer is due. So an idle engine costs no CPU on a 2-core
  * machine, yet wakes at once for work.
+ *
+ * <p>A device that fails while the engine sleeps on it (its fd gone bad, closed underneath)
+ * fails the engine, as a failure inside the duty cycle does: the engine's sockets fail with the
+ * cause instead of hanging, and the agent's thread ends.
  */
 final class EngineIdleStrategy implements IdleStrategy {
 
@@ -41,7 +45,11 @@ final class EngineIdleStrategy implements IdleStrategy {
             long sleep = engine.sleepNanos();
             if (sleep > 0) {
                 engine.counters().increment(Counter.IDLE_SLEEPS);
-                engine.device().awaitRx(engine.queue(), sleep);
+                try {
+                    engine.device().awaitRx(engine.queue(), sleep);
+                } catch (RuntimeException | Error e) {
+                    throw engine.fail(e);
+                }
             }
         }
     }

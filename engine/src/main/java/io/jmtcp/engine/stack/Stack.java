@@ -1,5 +1,6 @@
 package io.jmtcp.engine.stack;
 
+import io.jmtcp.engine.api.SocketError;
 import io.jmtcp.engine.api.TcpSocket;
 import io.jmtcp.engine.config.JmtcpConfig;
 import io.jmtcp.engine.dev.FaultInjectingDevice;
@@ -10,6 +11,7 @@ import io.jmtcp.engine.dev.PcapDevice;
 import io.jmtcp.engine.ip.Icmp;
 import io.jmtcp.engine.ip.Route;
 import io.jmtcp.engine.stats.Counter;
+import io.jmtcp.engine.tcp.TcpLayer;
 import io.jmtcp.engine.wire.MacAddress;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -19,9 +21,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.agrona.concurrent.AgentRunner;
@@ -35,7 +42,14 @@ import org.agrona.concurrent.SystemNanoClock;
  * ({@link #start}) or driven by the caller ({@link #manual}, for simulated-time tests), and
  * an MBean per engine.
  *
- * <p>Thread-safe: any thread may ping, read counters or close.
+ * <p>Failure: when one engine fails (see {@link Engine}), the whole stack stops — the other
+ * engines are asked to stop too, since flows are spread over engines by hash and a stack with a
+ * dead engine would silently lose every flow that hashes to it. Every socket then fails with
+ * {@link SocketError#ENGINE_STOPPED} carrying the cause, new connects and listens are refused
+ * with the same error, and {@link #failure()} and the {@code ENGINE_FAILURES} counter report it.
+ * The device stays open until {@link #close()}.
+ *
+ * <p>Thread-safe: any thread may ping, read counters, connect, listen or close.
  */
 public final class Stack implements AutoCloseable {
 
@@ -54,6 +68,8 @@ public final class Stack implements AutoCloseable {
     private final List<AgentRunner> runners = new ArrayList<>();
     private final List<ObjectName> mbeans = new ArrayList<>();
     private volatile boolean closed;
+    /** The first fatal engine error, or null. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private Stack(JmtcpConfig config, NetDevice device, NanoClock clock) {
         this.config = config;
@@ -70,6 +86,7 @@ public final class Stack implements AutoCloseable {
         String name = config.get(JmtcpConfig.NAME);
         for (int i = 0; i < n; i++) {
             engines[i] = new Engine(i, name, device, i, config, route, clock, shared);
+            engines[i].stopListener(this::engineStopped);
         }
         connectSiblings();
     }
@@ -150,9 +167,50 @@ public final class Stack implements AutoCloseable {
     }
 
     private static void engineError(Throwable t) {
-        // An exception out of an engine is a bug: make it loud, keep the engine running.
-        System.err.println("jmtcp: engine error: " + t);
-        t.printStackTrace();
+        // an engine that fails has already failed its sockets with the cause (Engine.fail); what
+        // reaches here is the report of it, and it must be loud: it is a bug or a dead device
+        System.err.println("jmtcp: " + t.getMessage());
+        (t.getCause() != null ? t.getCause() : t).printStackTrace();
+    }
+
+    /** An engine has stopped (its thread): one failure stops the whole stack. */
+    private void engineStopped(Engine engine, Throwable cause, boolean fatal) {
+        if (!fatal || !failure.compareAndSet(null, cause)) {
+            return;
+        }
+        for (Engine e : engines) {
+            if (e != engine) {
+                e.requestStop(engine.roleName() + " failed: " + cause, cause);
+            }
+        }
+    }
+
+    /**
+     * Why the stack stopped working — the error that made one of its engines fail — or null
+     * while it works. Any thread.
+     */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** The message and cause new sockets are refused with once an engine stopped, or null. */
+    private Engine stoppedEngine() {
+        for (Engine e : engines) {
+            if (e.stopping()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private String refusal(Engine e) {
+        String detail = e.stopDetail();
+        if (detail != null) {
+            return detail;
+        }
+        Throwable f = failure.get();
+        return f != null ? "stack " + config.get(JmtcpConfig.NAME) + " failed: " + f
+                : "stack " + config.get(JmtcpConfig.NAME) + (closed ? " closed" : " stopping");
     }
 
     private void announce() {
@@ -223,6 +281,10 @@ public final class Stack implements AutoCloseable {
      * @throws java.net.BindException when the port is taken
      */
     public TcpSocket listen(int localIp, int port, int backlog) throws java.net.BindException {
+        Engine down = stoppedEngine();
+        if (down != null) {
+            throw refused(down);
+        }
         TcpSocket socket = TcpSocket.listener(backlog);
         int chosen = port;
         if (chosen == 0) {
@@ -236,11 +298,25 @@ public final class Stack implements AutoCloseable {
         for (Engine e : engines) {
             if (!e.submit((engine, now) -> engine.tcp().listen(socket, localIp, p))) {
                 reservedPorts.remove(p, socket);
+                if (e.stopping()) {
+                    // engines that did take it fail the socket as they stop
+                    throw refused(e);
+                }
                 throw new IllegalStateException("engine " + e.id() + " command queue is full");
             }
         }
         awaitCommands();
         return socket;
+    }
+
+    /** A bind refused because the stack no longer runs: the JDK's type for a failed bind, with the cause. */
+    private java.net.BindException refused(Engine e) {
+        java.net.BindException b = new java.net.BindException(SocketError.ENGINE_STOPPED.message() + ": " + refusal(e));
+        Throwable f = failure.get();
+        if (f != null) {
+            b.initCause(f);
+        }
+        return b;
     }
 
     private int ephemeralListenPort(TcpSocket socket) throws java.net.BindException {
@@ -291,10 +367,50 @@ public final class Stack implements AutoCloseable {
                 : engines[Math.floorMod(nextEngine.getAndIncrement(), engines.length)];
         socket.link(e.tcp());
         socket.setState(TcpSocket.CONNECTING);
-        if (!e.submit((engine, now) -> engine.tcp().connect(socket, localIp, localPort, remoteIp, remotePort, now))) {
-            socket.fail(io.jmtcp.engine.api.SocketError.ENGINE_STOPPED, "engine command queue full");
+        ConnectCommand command = new ConnectCommand(socket, localIp, localPort, remoteIp, remotePort);
+        if (!e.submit(command)) {
+            if (e.stopping()) {
+                command.abandon(refusal(e), failure.get());
+            } else {
+                command.abandon("engine command queue full", null);
+            }
         }
         return socket;
+    }
+
+    /** Opens a connection on the engine; if the engine stopped first, fails the socket instead. */
+    private static final class ConnectCommand implements EngineCommand {
+        private final TcpSocket socket;
+        private final int localIp;
+        private final int localPort;
+        private final int remoteIp;
+        private final int remotePort;
+
+        ConnectCommand(TcpSocket socket, int localIp, int localPort, int remoteIp, int remotePort) {
+            this.socket = socket;
+            this.localIp = localIp;
+            this.localPort = localPort;
+            this.remoteIp = remoteIp;
+            this.remotePort = remotePort;
+        }
+
+        @Override
+        public void execute(Engine engine, long now) {
+            engine.tcp().connect(socket, localIp, localPort, remoteIp, remotePort, now);
+        }
+
+        @Override
+        public void abandon(String detail, Throwable cause) {
+            // fail is first-wins, so abandoning twice (engine and submitter) is harmless; the
+            // wake-up reaches a thread in awaitConnected, the sink a selector waiting for OP_CONNECT
+            socket.fail(SocketError.ENGINE_STOPPED, detail, cause);
+            socket.signal();
+            io.jmtcp.engine.api.ReadinessSink sink = socket.sink();
+            if (sink != null) {
+                sink.offer(socket);
+                sink.signal();
+            }
+        }
     }
 
     /** Waits until every engine has run the commands submitted so far (bounded; tests and setup). */
@@ -302,15 +418,71 @@ public final class Stack implements AutoCloseable {
         if (runners.isEmpty()) {
             return; // manual stacks: the caller drives the engines
         }
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(engines.length);
+        CountDownLatch done = new CountDownLatch(engines.length);
         for (Engine e : engines) {
-            e.submit((engine, now) -> done.countDown());
+            EngineCommand mark = new EngineCommand() {
+                private final AtomicBoolean counted = new AtomicBoolean();
+
+                @Override
+                public void execute(Engine engine, long now) {
+                    abandon(null, null);
+                }
+
+                @Override
+                public void abandon(String detail, Throwable cause) {
+                    if (counted.compareAndSet(false, true)) {
+                        done.countDown();
+                    }
+                }
+            };
+            if (!e.submit(mark)) {
+                mark.abandon(null, null);
+            }
         }
         try {
             done.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Sums {@code query} over the running engines, each on its own thread (bounded wait; a
+     * stopped engine counts 0). For the shutdown sequence, not for hot paths.
+     */
+    private int sumOverEngines(ToIntFunction<TcpLayer> query) {
+        AtomicInteger sum = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(engines.length);
+        for (Engine e : engines) {
+            EngineCommand ask = new EngineCommand() {
+                private final AtomicBoolean counted = new AtomicBoolean();
+
+                @Override
+                public void execute(Engine engine, long now) {
+                    sum.addAndGet(query.applyAsInt(engine.tcp()));
+                    abandon(null, null);
+                }
+
+                @Override
+                public void abandon(String detail, Throwable cause) {
+                    if (counted.compareAndSet(false, true)) {
+                        done.countDown();
+                    }
+                }
+            };
+            if (!e.submit(ask)) {
+                ask.abandon(null, null);
+            }
+        }
+        try {
+            if (!done.await(1, TimeUnit.SECONDS)) {
+                return -1; // an engine did not answer: unknown, the caller stops waiting on it
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        return sum.get();
     }
 
     /** The result of {@link #ping}. */
@@ -407,13 +579,73 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** Stops the engines, releases the device and unregisters MBeans. Idempotent. */
+    /** How long {@link #shutdown} lets FINs and data leave at least, after the grace. */
+    private static final long FLUSH_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long SHUTDOWN_POLL_MILLIS = 10;
+
+    /**
+     * Shuts the stack down as a process exit closes its sockets, after giving the application
+     * time to close them itself (the JVM-exit path: frameworks close their connections
+     * gracefully in their own shutdown hooks, which run concurrently with ours):
+     * <ol>
+     * <li>waits until the application has closed every connection, at most {@code graceNanos};
+     * <li>closes the connections still open as the kernel does at exit: FIN after the data
+     * written, RST where data was never read or SO_LINGER is 0;
+     * <li>lets the engines send what is left and the FINs be acknowledged, until the grace ends
+     * but at least {@value #FLUSH_MIN_NANOS} ns after step 2;
+     * <li>{@link #close()}: the engines stop and the device is released.
+     * </ol>
+     * Listeners are not waited for: they hold no data, and at exit nothing more is accepted.
+     * Blocks the calling thread; needs running engines ({@link #start}). Idempotent.
+     */
+    public void shutdown(long graceNanos) {
+        if (closed || runners.isEmpty()) {
+            close();
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + Math.max(0, graceNanos);
+        try {
+            while (System.nanoTime() - deadline < 0 && stoppedEngine() == null
+                    && sumOverEngines(TcpLayer::openConnections) > 0) {
+                Thread.sleep(SHUTDOWN_POLL_MILLIS);
+            }
+            if (stoppedEngine() == null) {
+                sumOverEngines(TcpLayer::closeAll);
+                long flushUntil = Math.max(deadline - System.nanoTime(), FLUSH_MIN_NANOS) + System.nanoTime();
+                while (System.nanoTime() - flushUntil < 0 && stoppedEngine() == null
+                        && sumOverEngines(TcpLayer::closing) > 0) {
+                    Thread.sleep(SHUTDOWN_POLL_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Stops the engines — every socket still open fails with {@link SocketError#ENGINE_STOPPED}
+     * ("stack NAME closed"), waking blocked threads and selectors — releases the device and
+     * unregisters MBeans. Use {@link #shutdown} to close connections gracefully first. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        String detail = "stack " + config.get(JmtcpConfig.NAME) + " closed";
+        if (runners.isEmpty()) {
+            // manual stacks: the caller drives the engines, so it is the engines' thread
+            for (Engine e : engines) {
+                e.stopNow(detail, null);
+            }
+        }
+        for (Engine e : engines) {
+            e.requestStop(detail, null);
+        }
         for (AgentRunner r : runners) {
             r.close();
         }

@@ -128,7 +128,10 @@ public enum Counter {
 
     COMMANDS("application commands processed"),
     DUTY_CYCLES("engine duty cycles run"),
-    IDLE_SLEEPS("times the engine went to sleep idle");
+    IDLE_SLEEPS("times the engine went to sleep idle"),
+
+    ENGINE_FAILURES("engines stopped by a fatal error (a bug escaping the duty cycle, or the device failing)"),
+    SOCKETS_FAILED_ENGINE_STOPPED("sockets failed because their engine stopped or failed");
 
     private final String label;
 

@@ -1102,6 +1102,122 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         return table.get(localIp, localPort, remoteIp, remotePort);
     }
 
+    // ================================================================= engine stop and process exit
+
+    /**
+     * Fails every socket this engine serves that the application still holds — connections,
+     * connections waiting in an accept queue, listeners, and sockets whose requests are queued —
+     * with {@code why}, wakes their blocked threads, offers them to their readiness sinks and
+     * then signals each sink once, so selectors report the keys ready and the next operation
+     * throws. The engine is stopping: nothing will move these sockets on again. It runs after an
+     * unexpected error, so it reads only the socket table and the listener map and keeps going
+     * past a socket it cannot handle. Engine thread (its last act).
+     *
+     * @return how many sockets it failed
+     */
+    public int failAll(SocketError why, String detail, Throwable cause) {
+        int failed = 0;
+        for (int i = 0; i < Math.min(nextId, tcbs.length); i++) {
+            Tcb t = tcbs[i];
+            if (t != null && t.socket != null && !t.orphan && failOne(t.socket, why, detail, cause)) {
+                failed++;
+            }
+        }
+        for (Listener l : listeners.values()) {
+            if (failOne(l.socket, why, detail, cause)) {
+                failed++;
+            }
+        }
+        for (TcpSocket s = requests.relaxedPoll(); s != null; s = requests.relaxedPoll()) {
+            if (!s.is(TcpSocket.FAILED) && failOne(s, why, detail, cause)) {
+                failed++;
+            }
+        }
+        for (int i = 0; i < sinkCount; i++) {
+            try {
+                sinks[i].signal();
+            } catch (RuntimeException e) {
+                // a broken sink must not keep the others asleep
+            }
+            sinks[i] = null;
+        }
+        sinkCount = 0;
+        for (int i = 0; i < extraSinks.size(); i++) {
+            try {
+                extraSinks.get(i).signal();
+            } catch (RuntimeException e) {
+                // as above
+            }
+        }
+        extraSinks.clear();
+        return failed;
+    }
+
+    private boolean failOne(TcpSocket s, SocketError why, String detail, Throwable cause) {
+        try {
+            s.fail(why, detail, cause);
+            s.signal();
+            notifySink(s);
+            return true;
+        } catch (RuntimeException e) {
+            return false; // a sink that throws: the socket is failed and its waiters woken anyway
+        }
+    }
+
+    /**
+     * Connections the application has not closed yet (accepted or connecting ones, and those
+     * waiting in an accept queue). At JVM exit the stack waits for this to reach zero, so the
+     * frameworks' own shutdown hooks can finish their work first. Engine thread.
+     */
+    public int openConnections() {
+        int n = 0;
+        for (int i = 0; i < nextId; i++) {
+            Tcb t = tcbs[i];
+            if (t != null && t.socket != null && !t.orphan) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Closes every connection the application left open, as the kernel does when a process
+     * exits: a FIN after the data already written, or a RST where data was never read or
+     * SO_LINGER is 0 (RFC 9293 3.10.4, RFC 2525 2.17) — through the ordinary close request,
+     * which the next duty cycle carries out. Engine thread.
+     *
+     * @return how many it closed
+     */
+    public int closeAll() {
+        int n = 0;
+        for (int i = 0; i < nextId; i++) {
+            Tcb t = tcbs[i];
+            if (t != null && t.socket != null && !t.orphan) {
+                t.socket.close();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Closed connections whose data or FIN is not yet acknowledged (FIN queued but not sent, or
+     * FIN-WAIT-1, CLOSING, LAST-ACK): what still has to leave before the device may close.
+     * Engine thread.
+     */
+    public int closing() {
+        int n = 0;
+        for (int i = 0; i < nextId; i++) {
+            Tcb t = tcbs[i];
+            if (t != null && t.orphan && (t.state == TcpState.FIN_WAIT_1 || t.state == TcpState.CLOSING
+                    || t.state == TcpState.LAST_ACK || (t.finQueued && !t.state.finSent()
+                    && t.state != TcpState.CLOSED))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     long now() {
         return now;
     }
