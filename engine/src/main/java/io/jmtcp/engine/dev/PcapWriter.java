@@ -3,7 +3,6 @@ package io.jmtcp.engine.dev;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -15,7 +14,7 @@ import org.agrona.concurrent.EpochMicroClock;
  * tshark and Wireshark. Fields are little-endian; readers tell the order from the magic.
  *
  * <p>Records are staged in a direct buffer allocated once and written through a
- * {@link FileChannel} only when the buffer is full or on {@link #flush()} (the device decorator
+ * an output stream only when the buffer is full or on {@link #flush()} (the device decorator
  * flushes once per burst), so there is no system call and no allocation per frame. The file
  * header is written when the file is opened, so even an empty capture is a valid file.
  *
@@ -40,16 +39,17 @@ public final class PcapWriter implements AutoCloseable {
     public static final int DEFAULT_STAGING_BYTES = 256 * 1024;
 
     private final Path path;
-    private final FileChannel channel;
+    private final java.io.OutputStream out;
     private final ByteBuffer staging;
     private int position;
     private long records;
     private boolean closed;
 
-    private PcapWriter(Path path, FileChannel channel, int stagingBytes) {
+    private PcapWriter(Path path, java.io.OutputStream out, int stagingBytes) {
         this.path = path;
-        this.channel = channel;
-        this.staging = ByteBuffer.allocateDirect(stagingBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.out = out;
+        // a heap buffer: its array goes to the stream in one write, no copy
+        this.staging = ByteBuffer.allocate(stagingBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Creates (or truncates) {@code path} with the default staging buffer. */
@@ -68,8 +68,8 @@ public final class PcapWriter implements AutoCloseable {
                     + " bytes cannot hold one record of " + SNAPLEN + " bytes; need at least "
                     + (RECORD_HEADER_BYTES + SNAPLEN));
         }
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        java.io.OutputStream ch = java.nio.file.Files.newOutputStream(path, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         PcapWriter w = new PcapWriter(path, ch, stagingBytes);
         try {
             w.writeFileHeader();
@@ -143,12 +143,7 @@ public final class PcapWriter implements AutoCloseable {
         if (position == 0 || closed) {
             return;
         }
-        ByteBuffer b = staging;
-        b.limit(position).position(0);
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
-        b.clear();
+        out.write(staging.array(), 0, position);
         position = 0;
     }
 
@@ -162,7 +157,7 @@ public final class PcapWriter implements AutoCloseable {
             flush();
         } finally {
             closed = true;
-            channel.close();
+            out.close();
         }
     }
 }
