@@ -509,13 +509,13 @@ public final class SelectorCases {
             long deadline = System.nanoTime() + LONG_MS * 1_000_000;
             while (seen.size() < pairs.length && System.nanoTime() < deadline) {
                 fresh.select(LONG_MS);
+                // read only what was selected, as an event loop does: draining every channel
+                // would consume data a stack delivering asynchronously has not yet reported
                 for (SelectionKey k : fresh.selectedKeys()) {
                     seen.add(k.attachment());
+                    ((SocketChannel) k.channel()).read(ByteBuffer.allocate(16));
                 }
                 fresh.selectedKeys().clear();
-                for (Pair p : pairs) {
-                    p.accepted().read(ByteBuffer.allocate(16));
-                }
             }
             checkEquals(Set.of("conn-0", "conn-1", "conn-2"), seen, "channels selected on the new selector");
         } finally {
