@@ -144,7 +144,7 @@ class ShadedJarIT {
             assertThat(main.getValue("Main-Class")).isEqualTo("io.jmtcp.cli.Main");
             assertThat(main.getValue("Enable-Native-Access")).isEqualTo("ALL-UNNAMED");
             assertThat(main.getValue("Implementation-Version")).isNotBlank().doesNotContain("${");
-            assertThat(main.getValue("Premain-Class")).isNull();
+            assertThat(main.getValue("Premain-Class")).isEqualTo("io.jmtcp.agent.JmtcpAgent");
             assertThat(main.getValue("Multi-Release")).isNull();
         }
     }

@@ -1,0 +1,59 @@
+package io.jmtcp.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The agent at launch, as users start it: a plain NIO app with {@code -javaagent:jmtcp.jar[=...]}. */
+class AgentIT {
+
+    private static final Path JAR = Path.of(System.getProperty("jmtcp.it.jar", "target/jmtcp.jar")).toAbsolutePath();
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String agentArg) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-javaagent:" + JAR + agentArg);
+        cmd.add("-cp");
+        cmd.add(Path.of("target", "test-classes").toAbsolutePath().toString());
+        cmd.add(ProviderProbe.class.getName());
+        Process p = new ProcessBuilder(cmd).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("probe did not finish: " + cmd);
+        }
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void agentMakesJmtcpTheProviderBeforeMain() throws Exception {
+        Run r = run("=ip=127.0.0.1/8,engines=1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("provider=io.jmtcp.provider.JmtcpSelectorProvider").contains("echo=ping");
+        assertThat(r.err()).doesNotContain("WARNING");
+    }
+
+    @Test
+    void badOptionLeavesTheApplicationOnTheKernel() throws Exception {
+        Run r = run("=mtu=1");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("agent not installed").contains("jmtcp.mtu=1");
+        assertThat(r.out()).doesNotContain("JmtcpSelectorProvider").contains("echo=ping");
+    }
+
+    @Test
+    void failfastExitsOnABadOption() throws Exception {
+        Run r = run("=mtu=1,agent.failfast=true");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("jmtcp.mtu=1");
+        assertThat(r.out()).doesNotContain("echo=");
+    }
+}
