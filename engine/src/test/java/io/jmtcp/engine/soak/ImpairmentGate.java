@@ -1,8 +1,7 @@
 package io.jmtcp.engine.soak;
 
-import io.jmtcp.engine.dev.DeviceCapabilities;
-import io.jmtcp.engine.dev.DeviceCounter;
 import io.jmtcp.engine.dev.FaultInjectingDevice;
+import io.jmtcp.engine.dev.ForwardingDevice;
 import io.jmtcp.engine.dev.FrameBatch;
 import io.jmtcp.engine.dev.NetDevice;
 
@@ -15,14 +14,13 @@ import io.jmtcp.engine.dev.NetDevice;
  *
  * <p>Switch only between duty cycles, while the engine holds no acquired transmit frame.
  */
-final class ImpairmentGate implements NetDevice {
+final class ImpairmentGate extends ForwardingDevice {
 
-    private final NetDevice inner;
     private final FaultInjectingDevice fault;
     private volatile NetDevice current;
 
     ImpairmentGate(FaultInjectingDevice fault) {
-        this.inner = fault.inner();
+        super(fault.inner(), "gate");
         this.fault = fault;
         this.current = inner;
     }
@@ -39,16 +37,6 @@ final class ImpairmentGate implements NetDevice {
     @Override
     public String name() {
         return fault.name();
-    }
-
-    @Override
-    public DeviceCapabilities capabilities() {
-        return inner.capabilities();
-    }
-
-    @Override
-    public long macAddress() {
-        return inner.macAddress();
     }
 
     @Override
@@ -74,16 +62,6 @@ final class ImpairmentGate implements NetDevice {
     @Override
     public void awaitRx(int queue, long timeoutNanos) {
         current.awaitRx(queue, timeoutNanos);
-    }
-
-    @Override
-    public void wakeup(int queue) {
-        inner.wakeup(queue);
-    }
-
-    @Override
-    public long counter(DeviceCounter counter) {
-        return inner.counter(counter);
     }
 
     @Override

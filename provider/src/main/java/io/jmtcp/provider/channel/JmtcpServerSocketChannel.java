@@ -17,7 +17,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -92,13 +91,7 @@ public final class JmtcpServerSocketChannel extends ServerSocketChannel implemen
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        if (!name.type().isInstance(value)) {
-            throw new IllegalArgumentException("Invalid value '" + value + "'");
-        }
+        TcpOptions.checkSettable(supportedOptions(), name, value);
         synchronized (stateLock) {
             ensureOpen();
             options.set(name, value);
@@ -113,10 +106,7 @@ public final class JmtcpServerSocketChannel extends ServerSocketChannel implemen
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        TcpOptions.checkSupported(supportedOptions(), name);
         synchronized (stateLock) {
             ensureOpen();
             return (T) options.get(name, transport.defaultReceiveBuffer(), transport.defaultSendBuffer());

@@ -183,13 +183,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        if (!name.type().isInstance(value)) {
-            throw new IllegalArgumentException("Invalid value '" + value + "'");
-        }
+        TcpOptions.checkSettable(supportedOptions(), name, value);
         synchronized (stateLock) {
             ensureOpen();
             options.set(name, value);
@@ -204,10 +198,7 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
     @Override
     @SuppressWarnings("unchecked")
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        if (!supportedOptions().contains(name)) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
+        TcpOptions.checkSupported(supportedOptions(), name);
         synchronized (stateLock) {
             ensureOpen();
             return (T) options.get(name, transport.defaultReceiveBuffer(), transport.defaultSendBuffer());

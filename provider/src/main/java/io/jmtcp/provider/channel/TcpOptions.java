@@ -115,6 +115,22 @@ public final class TcpOptions {
     }
 
     /** Linux's limits for the keepalive parameters; it answers EINVAL beyond them. */
+    /** The JDK's checks of {@code setOption}: a supported option and a value of its type. */
+    static void checkSettable(Set<SocketOption<?>> supported, SocketOption<?> name, Object value) {
+        checkSupported(supported, name);
+        if (!name.type().isInstance(value)) {
+            throw new IllegalArgumentException("Invalid value '" + value + "'");
+        }
+    }
+
+    /** The JDK's check of {@code getOption}/{@code setOption}: a non-null, supported option. */
+    static void checkSupported(Set<SocketOption<?>> supported, SocketOption<?> name) {
+        java.util.Objects.requireNonNull(name);
+        if (!supported.contains(name)) {
+            throw new UnsupportedOperationException("'" + name + "' not supported");
+        }
+    }
+
     private static int range(int v, int max) throws SocketException {
         if (v < 1 || v > max) {
             throw new SocketException("Invalid argument: " + v + " outside 1.." + max);
