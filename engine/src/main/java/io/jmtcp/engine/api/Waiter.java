@@ -56,6 +56,12 @@ public final class Waiter {
     @SuppressWarnings("unused") // accessed through WRITER_THREAD
     private volatile Thread writer;
     private volatile boolean closed;
+    // the waiting thread's condition and its "done" supplier, per slot; only the slot's one
+    // waiting thread writes them (NIO serialises readers among themselves, writers likewise)
+    private BooleanSupplier readerReady;
+    private BooleanSupplier writerReady;
+    private BooleanSupplier readerDone;
+    private BooleanSupplier writerDone;
 
     /**
      * Waits in {@code slot} ({@link #READER} or {@link #WRITER}) until {@code ready} holds, the
@@ -94,6 +100,14 @@ public final class Waiter {
                 if (self.isInterrupted()) {
                     return INTERRUPTED;
                 }
+                if (timeoutNanos > 0 && deadline - System.nanoTime() <= 0) {
+                    return TIMED_OUT;
+                }
+                // before parking: busy-poll, or run the engines inline (DESIGN.md 3.4); true means
+                // the assistant waited or the condition may hold, so look again rather than park
+                if (ParkAssist.await(done(slot, ready), timeoutNanos > 0, deadline)) {
+                    continue;
+                }
                 if (timeoutNanos > 0) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
@@ -107,6 +121,28 @@ public final class Waiter {
         } finally {
             handle.setRelease(this, (Thread) null);
         }
+    }
+
+    /**
+     * What ends a wait in {@code slot} besides the timeout and an interrupt: the condition or a
+     * close. Made once per slot and kept (the waiting thread of a slot stores its condition in
+     * the slot's field, so the supplier allocates nothing per wait).
+     */
+    private BooleanSupplier done(int slot, BooleanSupplier ready) {
+        if (slot == READER) {
+            readerReady = ready;
+            BooleanSupplier d = readerDone;
+            if (d == null) {
+                readerDone = d = () -> closed || readerReady.getAsBoolean();
+            }
+            return d;
+        }
+        writerReady = ready;
+        BooleanSupplier d = writerDone;
+        if (d == null) {
+            writerDone = d = () -> closed || writerReady.getAsBoolean();
+        }
+        return d;
     }
 
     /**

@@ -52,6 +52,15 @@ public final class JmtcpConfig {
             "What an engine does with nothing to do: adaptive spins briefly, yields, then sleeps on its"
                     + " device until a frame, a wakeup or its next timer; spin never sleeps (needs a spare core).",
             s -> oneOf(s, "adaptive", "spin"));
+    public static final ConfigKey<String> THREADING = key("jmtcp.threading", "dedicated", "dedicated | inline",
+            "Who runs the engines' duty cycles (DESIGN.md 3.4): dedicated gives each engine its own thread;"
+                    + " inline runs them in application threads that would otherwise wait (select, blocked"
+                    + " read/accept/connect/write), with a backstop thread that runs an engine nobody ran for 1 ms.",
+            s -> oneOf(s, "dedicated", "inline"));
+    public static final ConfigKey<Long> BUSY_POLL = key("jmtcp.busy-poll", "0", "0 (off) or a duration up to 100ms, e.g. 50us",
+            "How long a thread about to sleep polls first (like Onload's EF_POLL_USEC): an application thread"
+                    + " re-checks what it waits for, an idle engine its device, before parking. Costs CPU for latency.",
+            s -> "0".equals(s) ? 0L : durationIn(s, 0L, 100_000_000L));
     public static final ConfigKey<Long> IDLE_MAX_SLEEP = key("jmtcp.idle.max-sleep", "100ms", "a duration 1us..10s",
             "Longest sleep of an idle engine between timer checks.", s -> durationIn(s, 1_000L, 10_000_000_000L));
     public static final ConfigKey<Integer> BURST = key("jmtcp.burst", "64", "1..256",

@@ -192,4 +192,25 @@ class JmtcpConfigTest {
         assertThat(Cidr.parse("0.0.0.0/0").contains(-1)).isTrue();
         assertThat(c.toString()).isEqualTo("198.18.0.2/24");
     }
+
+    @Test
+    void threadingAndBusyPollDefaultToDedicatedAndOff() {
+        JmtcpConfig c = JmtcpConfig.defaults();
+        assertThat(c.get(JmtcpConfig.THREADING)).isEqualTo("dedicated");
+        assertThat(c.get(JmtcpConfig.BUSY_POLL)).isZero();
+        JmtcpConfig inline = JmtcpConfig.of(Map.of("threading", "inline", "busy-poll", "50us"));
+        assertThat(inline.get(JmtcpConfig.THREADING)).isEqualTo("inline");
+        assertThat(inline.get(JmtcpConfig.BUSY_POLL)).isEqualTo(50_000L);
+        assertThat(JmtcpConfig.of(Map.of("busy-poll", "0us")).get(JmtcpConfig.BUSY_POLL)).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"jmtcp.threading, threads, dedicated | inline", "jmtcp.busy-poll, 50, 0 (off) or a duration",
+        "jmtcp.busy-poll, 1s, 0 (off) or a duration"})
+    void badThreadingOrBusyPollNamesKeyValueAndAllowed(String key, String value, String allowed) {
+        assertThatThrownBy(() -> JmtcpConfig.of(Map.of(key, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(key + "=" + value)
+                .hasMessageContaining(allowed);
+    }
 }

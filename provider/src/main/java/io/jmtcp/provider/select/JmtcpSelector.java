@@ -1,5 +1,6 @@
 package io.jmtcp.provider.select;
 
+import io.jmtcp.engine.api.ParkAssist;
 import io.jmtcp.engine.api.ReadinessSink;
 import io.jmtcp.engine.api.TcpSocket;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
@@ -66,6 +68,10 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     private long epoch;
     /** A key already selected was found ready again this select (returns like epoll would). */
     private boolean sawReady;
+
+    /** What ends a wait in select besides the timeout and an interrupt (for {@link ParkAssist}). */
+    private final BooleanSupplier wakeCondition =
+            () -> !queue.isEmpty() || queueOverflowed || wakeupPending || !isOpen();
 
     /** A selector of {@code provider}. */
     public JmtcpSelector(SelectorProvider provider) {
@@ -181,7 +187,9 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
                 // after this look sees waiting == true and unparks (both sides are volatile)
                 waiting = true;
                 if (queue.isEmpty() && !queueOverflowed && !wakeupPending && isOpen()) {
-                    if (timeoutNanos > 0) {
+                    if (ParkAssist.await(wakeCondition, timeoutNanos > 0, deadline)) {
+                        // busy-polled or ran the engines inline (DESIGN.md 3.4): look again
+                    } else if (timeoutNanos > 0) {
                         LockSupport.parkNanos(this, remaining);
                     } else {
                         LockSupport.park(this);
