@@ -66,13 +66,18 @@ public final class Stack implements AutoCloseable {
     private final Engine[] engines;
     private final EngineShared shared;
     private final List<AgentRunner> runners = new ArrayList<>();
+    /** True when the caller drives the engines ({@link #manual}). */
+    private final boolean manual;
+    /** Inline engines and/or busy-poll (DESIGN.md 3.4); null when neither is configured. */
+    private InlineEngines assist;
     private final List<ObjectName> mbeans = new ArrayList<>();
     private volatile boolean closed;
     /** The first fatal engine error, or null. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private Stack(JmtcpConfig config, NetDevice device, NanoClock clock) {
+    private Stack(JmtcpConfig config, NetDevice device, NanoClock clock, boolean manual) {
         this.config = config;
+        this.manual = manual;
         this.device = device;
         int gateway = config.get(JmtcpConfig.GATEWAY).orElse(Route.NO_ROUTE);
         this.route = new Route(config.get(JmtcpConfig.IP), gateway);
@@ -137,13 +142,28 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** Starts engines on threads over a device the caller opened (and that the stack now owns). */
+    /**
+     * Starts the engines over a device the caller opened (and that the stack now owns): each on
+     * its own thread ({@code jmtcp.threading=dedicated}), or run by the application threads that
+     * wait for them, with a backstop thread ({@code inline}; DESIGN.md 3.4).
+     */
     public static Stack start(JmtcpConfig config, NetDevice device) {
-        Stack stack = new Stack(config, device, SystemNanoClock.INSTANCE);
+        Stack stack = new Stack(config, device, SystemNanoClock.INSTANCE, false);
         stack.registerMBeans();
+        long busyPoll = config.get(JmtcpConfig.BUSY_POLL);
+        if ("inline".equals(config.get(JmtcpConfig.THREADING))) {
+            stack.assist = new InlineEngines(config.get(JmtcpConfig.NAME), stack.engines, busyPoll);
+            stack.assist.start();
+            stack.announce();
+            return stack;
+        }
+        if (busyPoll > 0) {
+            stack.assist = new InlineEngines(config.get(JmtcpConfig.NAME), new Engine[0], busyPoll);
+            stack.assist.start();
+        }
         for (Engine e : stack.engines) {
             IdleStrategy idle = "spin".equals(config.get(JmtcpConfig.IDLE))
-                    ? new BusySpinIdleStrategy() : new EngineIdleStrategy(e);
+                    ? new BusySpinIdleStrategy() : new EngineIdleStrategy(e, busyPoll);
             AgentRunner runner = new AgentRunner(idle, Stack::engineError, null, e);
             stack.runners.add(runner);
             AgentRunner.startOnThread(runner, r -> {
@@ -161,12 +181,12 @@ public final class Stack implements AutoCloseable {
      * {@link Engine#doWork()} and the given clock (tests in simulated time).
      */
     public static Stack manual(JmtcpConfig config, NetDevice device, NanoClock clock) {
-        Stack stack = new Stack(config, device, clock);
+        Stack stack = new Stack(config, device, clock, true);
         stack.announce();
         return stack;
     }
 
-    private static void engineError(Throwable t) {
+    static void engineError(Throwable t) {
         // an engine that fails has already failed its sockets with the cause (Engine.fail); what
         // reaches here is the report of it, and it must be loud: it is a bug or a dead device
         System.err.println("jmtcp: " + t.getMessage());
@@ -415,7 +435,7 @@ public final class Stack implements AutoCloseable {
 
     /** Waits until every engine has run the commands submitted so far (bounded; tests and setup). */
     private void awaitCommands() {
-        if (runners.isEmpty()) {
+        if (manual) {
             return; // manual stacks: the caller drives the engines
         }
         CountDownLatch done = new CountDownLatch(engines.length);
@@ -440,10 +460,34 @@ public final class Stack implements AutoCloseable {
             }
         }
         try {
-            done.await(5, TimeUnit.SECONDS);
+            awaitLatch(done, TimeUnit.SECONDS.toNanos(5));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits for a latch that engine commands count down. With inline engines the waiting thread
+     * runs them itself meanwhile (DESIGN.md 3.4), else it just waits.
+     *
+     * @return false on timeout
+     */
+    private static boolean awaitLatch(CountDownLatch done, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        java.util.function.BooleanSupplier counted = () -> done.getCount() == 0;
+        while (done.getCount() != 0) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            if (!EngineAssistant.instance().awaitPolling(counted, deadline)) {
+                return done.await(remaining, TimeUnit.NANOSECONDS);
+            }
+        }
+        return true;
     }
 
     /**
@@ -475,7 +519,7 @@ public final class Stack implements AutoCloseable {
             }
         }
         try {
-            if (!done.await(1, TimeUnit.SECONDS)) {
+            if (!awaitLatch(done, TimeUnit.SECONDS.toNanos(1))) {
                 return -1; // an engine did not answer: unknown, the caller stops waiting on it
             }
         } catch (InterruptedException ie) {
@@ -599,7 +643,7 @@ public final class Stack implements AutoCloseable {
      * Blocks the calling thread; needs running engines ({@link #start}). Idempotent.
      */
     public void shutdown(long graceNanos) {
-        if (closed || runners.isEmpty()) {
+        if (closed || manual) {
             close();
             return;
         }
@@ -637,7 +681,7 @@ public final class Stack implements AutoCloseable {
         }
         closed = true;
         String detail = "stack " + config.get(JmtcpConfig.NAME) + " closed";
-        if (runners.isEmpty()) {
+        if (manual) {
             // manual stacks: the caller drives the engines, so it is the engines' thread
             for (Engine e : engines) {
                 e.stopNow(detail, null);
@@ -648,6 +692,10 @@ public final class Stack implements AutoCloseable {
         }
         for (AgentRunner r : runners) {
             r.close();
+        }
+        if (assist != null) {
+            // inline: run the stop in this thread where no other runs the engine (bounded)
+            assist.close(TimeUnit.SECONDS.toNanos(2));
         }
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         for (ObjectName n : mbeans) {
