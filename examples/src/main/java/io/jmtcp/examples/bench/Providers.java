@@ -40,7 +40,7 @@ final class Providers {
                 throw new IllegalStateException("the jmtcp trial opened no jmtcp connection: it ran on the kernel");
             }
         } else if (now >= 0) {
-            throw new IllegalStateException("a jmtcp stack runs in the jdk trial");
+            throw new IllegalStateException("a jmtcp stack runs in the jdk trial: run with forks >= 1, each provider in its own JVM");
         }
     }
 }
