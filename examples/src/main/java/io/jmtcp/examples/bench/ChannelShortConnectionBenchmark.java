@@ -58,6 +58,8 @@ public class ChannelShortConnectionBenchmark {
     private final ByteBuffer response = ByteBuffer.allocateDirect(MESSAGE);
     private final ByteBuffer in = ByteBuffer.allocateDirect(MESSAGE);
     private long opensAtStart;
+    private long ops;
+    private final Providers.ProcessCpu cpu = new Providers.ProcessCpu();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -89,6 +91,7 @@ public class ChannelShortConnectionBenchmark {
                 }
             }
         }
+        ops++;
         return got;
     }
 
@@ -106,6 +109,16 @@ public class ChannelShortConnectionBenchmark {
             }
         }
         return in.position();
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        cpu.start(ops);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        cpu.stop(ops);
     }
 
     @TearDown(Level.Trial)

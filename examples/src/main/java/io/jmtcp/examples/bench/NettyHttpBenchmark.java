@@ -65,6 +65,8 @@ public class NettyHttpBenchmark {
     private final ByteBuffer request = ByteBuffer.allocateDirect(REQUEST.length).put(REQUEST);
     private ByteBuffer response;
     private long opensAtStart;
+    private long ops;
+    private final Providers.ProcessCpu cpu = new Providers.ProcessCpu();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -121,7 +123,18 @@ public class NettyHttpBenchmark {
                 throw new IOException("the server closed the keep-alive connection");
             }
         }
+        ops++;
         return response.get(9); // the status code's first digit, so the read cannot be optimised away
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        cpu.start(ops);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        cpu.stop(ops);
     }
 
     @TearDown(Level.Trial)

@@ -56,6 +56,18 @@ public class SelectorBenchmark {
         public String provider;
 
         Selector selector;
+        long ops;
+        private final Providers.ProcessCpu cpu = new Providers.ProcessCpu();
+
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            cpu.start(ops);
+        }
+
+        @TearDown(Level.Iteration)
+        public void endIteration() {
+            cpu.stop(ops);
+        }
 
         @Setup(Level.Trial)
         public void open() throws IOException {
@@ -78,6 +90,8 @@ public class SelectorBenchmark {
         public int registered;
 
         Selector selector;
+        long ops;
+        private final Providers.ProcessCpu cpu = new Providers.ProcessCpu();
         private ServerSocketChannel listener;
         private final List<SocketChannel> channels = new ArrayList<>();
         private long opensAtStart;
@@ -113,6 +127,16 @@ public class SelectorBenchmark {
             }
         }
 
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            cpu.start(ops);
+        }
+
+        @TearDown(Level.Iteration)
+        public void endIteration() {
+            cpu.stop(ops);
+        }
+
         @TearDown(Level.Trial)
         public void close() throws IOException {
             Providers.reportJmtcpConnections(provider, opensAtStart);
@@ -127,6 +151,7 @@ public class SelectorBenchmark {
     @Benchmark
     public int wakeupThenSelect(Empty s) throws IOException {
         s.selector.wakeup();
+        s.ops++;
         return s.selector.select();
     }
 
@@ -134,6 +159,7 @@ public class SelectorBenchmark {
     public int selectNowOneReady(OneReady s) throws IOException {
         s.selector.selectedKeys().clear();
         int n = s.selector.selectNow();
+        s.ops++;
         if (n != 1) {
             throw new IllegalStateException("selectNow found " + n + " ready keys, not 1");
         }
