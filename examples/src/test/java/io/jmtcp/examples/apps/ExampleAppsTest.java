@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExampleAppsTest {
 
-    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration START = Duration.ofSeconds(120);
     private static final int SELF_TEST = 10;
     private static final String PROVIDER = "io.jmtcp.provider.JmtcpSelectorProvider";
     private static final Pattern BANNER =
