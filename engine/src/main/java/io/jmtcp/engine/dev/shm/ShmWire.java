@@ -119,13 +119,13 @@ public final class ShmWire implements AutoCloseable {
                             + ") is live but side A (pid " + pidIn(m, 0) + ") is gone, so the wire is down; stop pid "
                             + pidIn(m, 1) + "'s stack and retry");
                 }
+                ShmLayout layout = ShmLayout.read(file, m, size); // a live owner's file must be sound
                 int stateB = (int) INTS.getVolatile(m, ShmLayout.sideOffset(1) + ShmLayout.SIDE_STATE);
                 if (stateB != ShmLayout.STATE_ABSENT) {
                     throw new IllegalArgumentException("shm wire " + file + ": side A (pid " + pidIn(m, 0)
                             + ") is live but its peer (side B, pid " + pidIn(m, 1) + ") has gone, so the wire is down;"
                             + " restart pid " + pidIn(m, 0) + "'s stack (it removes the file when it closes)");
                 }
-                ShmLayout layout = ShmLayout.read(file, m, size);
                 checkCompatible(file, pidIn(m, 0), layout, request);
                 claim(m, 1);
                 return new ShmWire(file, 1, layout, m, false);
