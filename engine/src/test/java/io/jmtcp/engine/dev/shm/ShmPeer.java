@@ -111,6 +111,7 @@ public final class ShmPeer {
                 for (long left = bytes; left > 0; ) {
                     buf.clear().limit((int) Math.min(buf.capacity(), left));
                     stream.fill(buf);
+                    buf.flip();
                     sha.update(buf.duplicate());
                     left -= buf.remaining();
                     writeFully(s, buf, deadline);
