@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 final class StackOptions {
 
     @Option(names = "--device", paramLabel = "STR",
-            description = "Network device (jmtcp.device): loopback[,slots=N] | tap:<ifname>[,queues=N] | dpdk:<port>."
+            description = "Network device (jmtcp.device): loopback[,slots=N] | shm:<path>[,slots=N][,frame=BYTES]"
+                    + " | tap:<ifname>[,queues=N] | dpdk:<port>."
                     + " Default: loopback.")
     String device;
 

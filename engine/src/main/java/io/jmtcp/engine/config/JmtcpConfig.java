@@ -35,7 +35,7 @@ public final class JmtcpConfig {
     public static final String CONFIG_FILE_KEY = "jmtcp.config";
 
     public static final ConfigKey<DeviceSpec> DEVICE = key("jmtcp.device", "loopback",
-            "loopback[,slots=N] | tap:<ifname>[,queues=N][,mtu=M][,mac=X] | dpdk:<port>",
+            "loopback[,slots=N] | shm:<path>[,slots=N][,frame=BYTES] | tap:<ifname>[,queues=N][,mtu=M][,mac=X] | dpdk:<port>",
             "The network device the stack runs on.", DeviceSpec::parse);
     public static final ConfigKey<Cidr> IP = key("jmtcp.ip", "127.0.0.1/8", "a.b.c.d/prefix",
             "The stack's IPv4 address and subnet on its device.", Cidr::parse);

@@ -1,0 +1,25 @@
+/**
+ * The shared-memory wire ({@code shm:<path>[,slots=N][,frame=BYTES]...}): two processes, each
+ * with its own jmtcp stack, joined by one memory-mapped file that holds a header and, per queue,
+ * two single-producer single-consumer {@link io.jmtcp.engine.dev.FrameRing}s (A to B, B to A),
+ * like DPDK's memif. No root, no native code, no JVM flag: the file is mapped with
+ * {@code FileChannel.map} and every shared word is read and written through
+ * {@code MethodHandles.byteBufferViewVarHandle} with acquire/release or volatile order.
+ *
+ * <p>Contract. The first process to open a path creates and initialises the file (side A); the
+ * second attaches to it (side B); a third is refused. A file left by a dead process is
+ * re-initialised; one whose owner lives, or that is not a wire of this layout, is refused with a
+ * message naming the file, the live pid or the bad field. The link is one-shot: once a side has
+ * seen its peer attached, the peer's death (pid gone, process start time changed, heartbeat
+ * stale) or clean close takes the link down, and every burst method then throws an
+ * {@link java.io.UncheckedIOException}: the engine fails and its sockets fail with an
+ * {@code IOException} that names the cause. Side A deletes the file when it closes.
+ *
+ * <p>Threading. Each queue is owned by one engine thread (the only caller of its burst methods
+ * and of {@code awaitRx}); {@code wakeup} may be called from any thread. One daemon monitor
+ * thread per open wire writes this side's heartbeat and watches the peer ten times a second.
+ * There is no cross-process wakeup in Java without native code, so a receiver with nothing to
+ * do busy-polls briefly and then sleeps in bounded, growing {@code parkNanos} intervals; the
+ * latency a sleeping receiver adds is at most its current interval (capped by {@code park=}).
+ */
+package io.jmtcp.engine.dev.shm;
