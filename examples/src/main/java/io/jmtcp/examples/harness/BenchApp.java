@@ -133,7 +133,13 @@ public final class BenchApp {
                 if (cmd[0].equals("quit")) {
                     break;
                 } else if (cmd[0].equals("run") && client != null) {
-                    out.println(client.round(Workload.fromCli(cmd[1]), Long.parseLong(cmd[2])));
+                    try {
+                        out.println(client.round(Workload.fromCli(cmd[1]), Long.parseLong(cmd[2])));
+                    } catch (Exception e) {
+                        // e.g. a connect refused or out of ports: the harness reports it, the app lives on
+                        e.printStackTrace();
+                        out.println("ERROR " + line + ": " + String.valueOf(e).replace('\n', ' '));
+                    }
                 } else if (cmd[0].equals("stats")) {
                     out.println(stats(client, server));
                 } else {

@@ -117,6 +117,12 @@ final class Cell implements AutoCloseable {
         }
         p.add("-D" + PROVIDER_PROPERTY + "=" + PROVIDER);
         p.add("-Djmtcp.name=compare-" + kind.id + "-" + role);
+        // Linux reuses a loopback port in TIME-WAIT for a new connect once its last timestamp is
+        // 1 s old (net.ipv4.tcp_tw_reuse=2, the default); jmtcp has no such reuse on connect yet,
+        // so with its 60 s TIME-WAIT the short-connection workload would run out of its 28k
+        // ephemeral ports within seconds. A 1 s TIME-WAIT gives it the kernel's effective
+        // behaviour on loopback, where no old duplicate can arrive late.
+        p.add("-Djmtcp.tcp.time-wait=1s");
         if (kind == Kind.JMTCP_BUSY_POLL) {
             p.add("-Djmtcp.busy-poll=50us");
         }

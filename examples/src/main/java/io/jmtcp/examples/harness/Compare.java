@@ -62,7 +62,7 @@ public final class Compare implements Callable<Integer> {
     @Option(names = "--round-seconds", description = "length of one round (default 2.5; 3 with --full; 0.5 with --short)")
     Double roundSeconds;
 
-    @Option(names = "--warmup-seconds", description = "warm-up per cell and workload (default 2; 0.5 with --short)")
+    @Option(names = "--warmup-seconds", description = "warm-up per cell and workload (default 3; 0.5 with --short)")
     Double warmupSeconds;
 
     @Option(names = "--class-path", description = "class path of the forked JVMs (default: this JVM's)")
@@ -99,7 +99,7 @@ public final class Compare implements Callable<Integer> {
         List<Cell.Kind> plannedCells = plannedCells();
         int nRounds = rounds != null ? rounds : quick ? 2 : 5;
         double round = roundSeconds != null ? roundSeconds : quick ? 0.5 : full ? 3 : 2.5;
-        double warmup = warmupSeconds != null ? warmupSeconds : quick ? 0.5 : full ? 3 : 2;
+        double warmup = warmupSeconds != null ? warmupSeconds : quick ? 0.5 : 3;
         Path jsonFile = json.toAbsolutePath();
         Path logs = jsonFile.resolveSibling(stem(jsonFile) + "-logs");
         Files.createDirectories(logs);
