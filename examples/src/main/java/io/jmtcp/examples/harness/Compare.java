@@ -59,10 +59,10 @@ public final class Compare implements Callable<Integer> {
     @Option(names = "--rounds", description = "measured rounds per cell (default 5; 2 with --short)")
     Integer rounds;
 
-    @Option(names = "--round-seconds", description = "length of one round (default 2.5; 3 with --full; 0.5 with --short)")
+    @Option(names = "--round-seconds", description = "length of one round (default 2; 3 with --full; 0.5 with --short)")
     Double roundSeconds;
 
-    @Option(names = "--warmup-seconds", description = "warm-up per cell and workload (default 3; 0.5 with --short)")
+    @Option(names = "--warmup-seconds", description = "longest warm-up per cell and workload: it ends early once the rate is steady (default 8; 12 with --full; 0.5 with --short)")
     Double warmupSeconds;
 
     @Option(names = "--class-path", description = "class path of the forked JVMs (default: this JVM's)")
@@ -98,8 +98,8 @@ public final class Compare implements Callable<Integer> {
         List<Workload> plannedWorkloads = plannedWorkloads();
         List<Cell.Kind> plannedCells = plannedCells();
         int nRounds = rounds != null ? rounds : quick ? 2 : 5;
-        double round = roundSeconds != null ? roundSeconds : quick ? 0.5 : full ? 3 : 2.5;
-        double warmup = warmupSeconds != null ? warmupSeconds : quick ? 0.5 : 3;
+        double round = roundSeconds != null ? roundSeconds : quick ? 0.5 : full ? 3 : 2;
+        double warmup = warmupSeconds != null ? warmupSeconds : quick ? 0.5 : full ? 12 : 8;
         Path jsonFile = json.toAbsolutePath();
         Path logs = jsonFile.resolveSibling(stem(jsonFile) + "-logs");
         Files.createDirectories(logs);
@@ -144,7 +144,7 @@ public final class Compare implements Callable<Integer> {
                 for (Cell c : participants) {
                     if (c.runnable()) {
                         bar.step(w.cliName() + " · " + c.kind.id + " · warm-up");
-                        measure(c, w, warmup);
+                        warmUp(c, w, warmup, bar);
                     }
                 }
                 for (int r = 1; r <= nRounds; r++) {
@@ -206,6 +206,30 @@ public final class Compare implements Callable<Integer> {
         boolean failed = running.values().stream().anyMatch(c -> c.failure != null)
                 || results.values().stream().flatMap(m -> m.values().stream()).anyMatch(o -> o.failure != null);
         return failed ? 1 : 0;
+    }
+
+    /**
+     * Runs the workload in slices of at most a second until two slices in a row agree within
+     * 15 % (the JIT has compiled the paths this cell takes; jmtcp has more code to compile than
+     * the JDK and needs longer), for at least min(2 s, max) and at most {@code maxSeconds}.
+     */
+    private void warmUp(Cell c, Workload w, double maxSeconds, Progress bar) {
+        double slice = Math.min(1, maxSeconds);
+        double min = Math.min(2, maxSeconds);
+        double elapsed = 0;
+        double previous = -1;
+        while (c.runnable() && elapsed < maxSeconds) {
+            Outcome.Round fig = measure(c, w, slice);
+            elapsed += slice;
+            if (fig == null) {
+                return;
+            }
+            bar.note("warm-up " + Report.figure(w, fig.headline()) + " " + w.unit);
+            if (elapsed >= min && previous > 0 && Math.abs(fig.headline() - previous) <= 0.15 * previous) {
+                return;
+            }
+            previous = fig.headline();
+        }
     }
 
     /** One round (or warm-up) of one cell: the app's figures plus /proc deltas of every process. */

@@ -64,7 +64,7 @@ final class Report {
     String table() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT,
-                "%njmtcp-compare, %s mode: %d rounds of %.1f s after %.1f s warm-up per cell, alternating;"
+                "%njmtcp-compare, %s mode: %d rounds of %.1f s after a warm-up of up to %.1f s per cell, alternating;"
                         + " %d cores, Java %s; %.0f s%n",
                 mode, rounds, roundSeconds, warmupSeconds, Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), elapsedSeconds));
