@@ -491,6 +491,12 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
                 throw new ForeignChannel(ch, "this selector already multiplexes the channels of "
                         + sh.provider().getClass().getName() + ", and one selector multiplexes one foreign provider");
             }
+            if (ch.keyFor(sh) != null) {
+                // the previous registration was deregistered here and its shadow key is being
+                // cancelled and flushed by the selecting thread (processCancelled): as with the
+                // JDK's selector, a channel re-registered before its cancelled key is gone fails
+                throw new CancelledKeyException();
+            }
             JmtcpSelectionKey k = new JmtcpSelectionKey(ch, this, null);
             k.attach(attachment);
             SelectionKey sk;
