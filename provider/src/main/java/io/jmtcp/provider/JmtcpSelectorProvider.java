@@ -35,7 +35,9 @@ import java.util.Objects;
  * or to the kernel through the JDK's asynchronous channels, multiplexed in the same selector.
  * {@code DatagramChannel} is kernel-backed ({@link KernelDatagramChannel}); IPv6 (addresses, or
  * channels opened for {@code INET6}) goes to the kernel. Not covered: Unix-domain channels and
- * multicast (they throw {@link UnsupportedOperationException} naming what is missing).
+ * multicast (they throw {@link UnsupportedOperationException} naming what is missing). The
+ * selectors also multiplex channels of other providers, e.g. the JDK's own Unix-domain channels or
+ * channels opened before the agent attached ({@link JmtcpSelector}).
  *
  * <p>Threads: any.
  */

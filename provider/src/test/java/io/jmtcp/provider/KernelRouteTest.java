@@ -25,7 +25,6 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -350,21 +349,6 @@ class KernelRouteTest {
                 accepted.getOutputStream().write(1);
                 assertThat(sel.select(5000)).isEqualTo(1);
             }
-        }
-    }
-
-    @Test
-    void aJdkChannelOnTheJmtcpSelectorFailsNamingTheAgent() throws Exception {
-        try (Selector sel = PROVIDER.openSelector();
-                java.nio.channels.Pipe.SourceChannel jdk = java.nio.channels.spi.SelectorProvider.provider().openPipe().source()) {
-            jdk.configureBlocking(false);
-            if (jdk.provider() instanceof JmtcpSelectorProvider) {
-                return; // the JVM runs with the jmtcp provider installed: nothing foreign to register
-            }
-            assertThatThrownBy(() -> jdk.register(sel, SelectionKey.OP_READ))
-                    .isInstanceOf(IllegalSelectorException.class)
-                    .hasMessageContaining(jdk.getClass().getName())
-                    .hasMessageContaining("agent");
         }
     }
 }

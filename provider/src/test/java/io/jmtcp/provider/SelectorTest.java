@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalBlockingModeException;
-import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -351,7 +350,7 @@ class SelectorTest {
     }
 
     @Test
-    void refusesBlockingAndForeignChannelsAndInvalidOps() throws Exception {
+    void refusesBlockingChannelsAndInvalidOpsButTakesForeignChannels() throws Exception {
         try (Selector sel = PROVIDER.openSelector(); SocketChannel ch = PROVIDER.openSocketChannel();
                 SocketChannel jdk = SelectorProvider.provider().openSocketChannel()) {
             assertThatThrownBy(() -> ch.register(sel, SelectionKey.OP_READ)).isInstanceOf(IllegalBlockingModeException.class);
@@ -362,8 +361,12 @@ class SelectorTest {
             assertThatThrownBy(() -> k.interestOps(SelectionKey.OP_ACCEPT)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> sel.keys().add(k)).isInstanceOf(UnsupportedOperationException.class);
             assertThatThrownBy(() -> sel.selectedKeys().add(k)).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> jdk.register(sel, SelectionKey.OP_READ)).isInstanceOf(IllegalBlockingModeException.class);
             jdk.configureBlocking(false);
-            assertThatThrownBy(() -> jdk.register(sel, SelectionKey.OP_READ)).isInstanceOf(IllegalSelectorException.class);
+            // a channel of another provider (the JDK's here, unless jmtcp is the JVM's provider)
+            SelectionKey foreign = jdk.register(sel, SelectionKey.OP_READ);
+            assertThat(foreign.selector()).isSameAs(sel);
+            assertThat(jdk.keyFor(sel)).isSameAs(foreign);
         }
     }
 

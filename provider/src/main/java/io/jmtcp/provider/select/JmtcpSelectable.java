@@ -3,8 +3,9 @@ package io.jmtcp.provider.select;
 /**
  * A channel that can be registered with a {@link JmtcpSelector}: it reports its own readiness and
  * learns which keys it has, so that it can route readiness changes to their selectors. Every
- * channel of the jmtcp provider implements it; a selector refuses any other channel with
- * {@link java.nio.channels.IllegalSelectorException}, as the JDK's selector refuses foreign ones.
+ * channel of the jmtcp provider implements it. Other channels (the JDK's own, another provider's)
+ * are not refused as the JDK's selector refuses foreign ones: {@link JmtcpSelector} multiplexes
+ * them through a shadow selector of their own provider.
  */
 public interface JmtcpSelectable {
 

@@ -15,6 +15,11 @@ import java.nio.channels.spi.AbstractSelectionKey;
  * is written only by the selecting thread; operations on a cancelled key throw
  * {@link CancelledKeyException}.
  *
+ * <p>A key of a foreign channel (one not of the jmtcp provider, e.g. the JDK's own) wraps the
+ * channel's registration with the selector's shadow selector (see {@link JmtcpSelector}): its
+ * interest changes are applied to the shadow key too, under this key's monitor so that the two
+ * never disagree; its ready set is written by the selecting thread from the shadow's reports.
+ *
  * <p>Threads: interest ops and attachment from any thread; ready ops and the selector-private
  * fields (position in the selected set, evaluation epoch) by the thread holding the selector's
  * select lock.
@@ -35,8 +40,11 @@ public final class JmtcpSelectionKey extends AbstractSelectionKey {
     }
 
     private final SelectableChannel channel;
+    /** The channel as jmtcp's, or null for a foreign channel. */
     private final JmtcpSelectable selectable;
     private final JmtcpSelector selector;
+    /** A foreign channel's key in the shadow selector (set once at registration), else null. */
+    private SelectionKey shadowKey;
 
     private volatile int interestOps;
     private volatile int readyOps;
@@ -50,10 +58,25 @@ public final class JmtcpSelectionKey extends AbstractSelectionKey {
     /** The select call that last found the key ready. */
     long readyEpoch = -1;
 
-    JmtcpSelectionKey(SelectableChannel channel, JmtcpSelector selector) {
+    /** {@code selectable} is the channel itself for a jmtcp channel, null for a foreign one. */
+    JmtcpSelectionKey(SelectableChannel channel, JmtcpSelector selector, JmtcpSelectable selectable) {
         this.channel = channel;
-        this.selectable = (JmtcpSelectable) channel;
+        this.selectable = selectable;
         this.selector = selector;
+    }
+
+    /** True if the channel is not jmtcp's and is multiplexed through a shadow selector. */
+    boolean isForeign() {
+        return selectable == null;
+    }
+
+    SelectionKey shadowKey() {
+        return shadowKey;
+    }
+
+    /** Registration: binds this foreign key to its shadow registration, before it is published. */
+    void shadowKey(SelectionKey key) {
+        this.shadowKey = key;
     }
 
     @Override
@@ -91,6 +114,10 @@ public final class JmtcpSelectionKey extends AbstractSelectionKey {
     public SelectionKey interestOps(int ops) {
         ensureValid();
         checkOps(ops);
+        if (selectable == null) {
+            setForeignInterest(ops);
+            return this;
+        }
         interestOps = ops;
         selector.enqueue(this);
         return this;
@@ -100,6 +127,13 @@ public final class JmtcpSelectionKey extends AbstractSelectionKey {
     public int interestOpsOr(int ops) {
         ensureValid();
         checkOps(ops);
+        if (selectable == null) {
+            synchronized (this) {
+                int old = interestOps;
+                setForeignInterest(old | ops);
+                return old;
+            }
+        }
         int old = (int) INTEREST.getAndBitwiseOr(this, ops);
         if ((old | ops) != old) {
             selector.enqueue(this);
@@ -110,11 +144,29 @@ public final class JmtcpSelectionKey extends AbstractSelectionKey {
     @Override
     public int interestOpsAnd(int ops) {
         ensureValid();
+        if (selectable == null) {
+            synchronized (this) {
+                int old = interestOps;
+                setForeignInterest(old & ops);
+                return old;
+            }
+        }
         int old = (int) INTEREST.getAndBitwiseAnd(this, ops);
         if ((old & ops) != old) {
             selector.enqueue(this);
         }
         return old;
+    }
+
+    /**
+     * A foreign key's interest goes to the shadow key, which the shadow selector applies at its
+     * next select, as the JDK applies its own keys' changes (no wakeup). The monitor keeps the two
+     * sets equal when threads race; a shadow key cancelled meanwhile (the channel is closing, which
+     * cancels this key too) throws {@link CancelledKeyException}, as this key would.
+     */
+    private synchronized void setForeignInterest(int ops) {
+        shadowKey.interestOps(ops);
+        interestOps = ops;
     }
 
     private void checkOps(int ops) {
@@ -132,6 +184,11 @@ public final class JmtcpSelectionKey extends AbstractSelectionKey {
     /** Interest without the validity check (selecting thread). */
     int rawInterestOps() {
         return interestOps;
+    }
+
+    /** Registration of a foreign key: its first interest, already given to the shadow key. */
+    void interestOpsRaw(int ops) {
+        interestOps = ops;
     }
 
     void readyOpsRaw(int ops) {

@@ -4,6 +4,8 @@ import io.jmtcp.engine.api.ParkAssist;
 import io.jmtcp.engine.api.ReadinessSink;
 import io.jmtcp.engine.api.TcpSocket;
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.IllegalSelectorException;
 import java.nio.channels.SelectionKey;
@@ -37,6 +39,22 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  * it. It returns early only when the JDK's would: a key was selected or had its ready set
  * updated (or a selected key is still ready), a wakeup, an interrupt, a close.
  *
+ * <p>Foreign channels (DESIGN.md 5-6): a channel of another provider, typically the JDK's own
+ * {@code sun.nio.ch} channels created before the agent attached, is registered as well. The first
+ * one opens a shadow selector from its own provider ({@code channel.provider().openSelector()});
+ * each foreign channel is registered there with the same interest, and its jmtcp key wraps that
+ * shadow key. While foreign keys exist a select first collects jmtcp readiness without blocking,
+ * then polls the shadow without blocking, and if nothing is ready blocks in the shadow's select
+ * instead of parking: {@link #signal()} (jmtcp readiness) and {@link #wakeup()} wake the shadow,
+ * and a foreign channel becoming ready ends the shadow's select. Nothing polls in a loop. The
+ * shadow reports its keys level-triggered at every select, so foreign keys are not re-checked
+ * from the ready list; what it reports enters this selector's selected-key set (or the action)
+ * as jmtcp keys, by the same rules. A cancelled foreign key is deregistered here first and its
+ * shadow key then, so that a closed JDK channel releases its descriptor at that flush, as it
+ * would under the JDK's selector. One foreign provider per selector: a channel of a second one is
+ * refused with {@link IllegalSelectorException} (one thread cannot block in two providers'
+ * selectors).
+ *
  * <p>Threads: one thread selects at a time (a lock, as the JDK's selector holds its monitor);
  * registration, interest changes, cancellation, {@link #wakeup()} and {@link #close()} from any
  * thread; {@link #offer} and {@link #signal()} from engine threads, which they never block.
@@ -68,6 +86,23 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     private long epoch;
     /** A key already selected was found ready again this select (returns like epoll would). */
     private boolean sawReady;
+    /** The caller's action during this select, for foreign keys the shadow reports (or null). */
+    private Consumer<SelectionKey> selectAction;
+    /** Foreign keys selected or updated by the shadow during this select. */
+    private int foreignSelected;
+    /** Receives the shadow's ready keys; allocated once. */
+    private final Consumer<SelectionKey> shadowAction = this::foreignReady;
+
+    // ---- foreign channels: written under foreignLock, read by the selecting thread
+    private final Object foreignLock = new Object();
+    /** The selector of the foreign provider; opened on the first foreign registration. */
+    private volatile AbstractSelector shadow;
+    /** Registered foreign keys not yet deregistered (the select blocks in the shadow while > 0). */
+    private volatile int foreignCount;
+    /** Set by close (under foreignLock): later foreign registrations fail. */
+    private boolean closing;
+    /** The shadow while the selecting thread blocks in it, else null (signal/wakeup wake it). */
+    private volatile Selector blockingShadow;
 
     /** What ends a wait in select besides the timeout and an interrupt (for {@link ParkAssist}). */
     private final BooleanSupplier wakeCondition =
@@ -140,7 +175,7 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     }
 
     /** {@code timeoutNanos}: negative waits without limit, 0 does not wait. */
-    private int lockAndSelect(Consumer<SelectionKey> action, long timeoutNanos) {
+    private int lockAndSelect(Consumer<SelectionKey> action, long timeoutNanos) throws IOException {
         selectLock.lock();
         try {
             ensureOpen();
@@ -158,11 +193,13 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         }
     }
 
-    private int doSelect(Consumer<SelectionKey> action, long timeoutNanos) {
+    private int doSelect(Consumer<SelectionKey> action, long timeoutNanos) throws IOException {
         boolean blocking = timeoutNanos != 0;
         Thread self = Thread.currentThread();
         epoch++;
         sawReady = false;
+        selectAction = action;
+        foreignSelected = 0;
         processCancelled();
         if (blocking) {
             selectingThread = self;
@@ -171,11 +208,16 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         try {
             int n = rescanReadyLast(action);
             n += drainQueue(action);
+            AbstractSelector sh = foreignCount > 0 ? shadow : null;
+            if (sh != null) {
+                // also consumes a shadow wakeup left over from the previous select
+                sh.selectNow(shadowAction);
+            }
             if (!blocking) {
-                return n;
+                return n + foreignSelected;
             }
             long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-            while (n == 0 && !sawReady && !wakeupPending && isOpen() && !self.isInterrupted()) {
+            while (n + foreignSelected == 0 && !sawReady && !wakeupPending && isOpen() && !self.isInterrupted()) {
                 long remaining = 0;
                 if (timeoutNanos > 0) {
                     remaining = deadline - System.nanoTime();
@@ -183,11 +225,19 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
                         break;
                     }
                 }
+                sh = foreignCount > 0 ? shadow : null;
+                blockingShadow = sh;
                 // publish "waiting" before the last look at the queue: an engine that queues
-                // after this look sees waiting == true and unparks (both sides are volatile)
+                // after this look sees waiting == true and unparks, or wakes the shadow (both
+                // sides are volatile; a shadow wakeup before its select makes that select return)
                 waiting = true;
                 if (queue.isEmpty() && !queueOverflowed && !wakeupPending && isOpen()) {
-                    if (ParkAssist.await(wakeCondition, timeoutNanos > 0, deadline)) {
+                    if (sh != null) {
+                        // 0 is "no limit" to Selector.select; round up so that a short remainder
+                        // does not become an unlimited wait or a zero-length spin. Inline engines
+                        // are then run by the backstop, not by this thread.
+                        sh.select(shadowAction, timeoutNanos > 0 ? Math.max(1, (remaining + 999_999) / 1_000_000) : 0);
+                    } else if (ParkAssist.await(wakeCondition, timeoutNanos > 0, deadline)) {
                         // busy-polled or ran the engines inline (DESIGN.md 3.4): look again
                     } else if (timeoutNanos > 0) {
                         LockSupport.parkNanos(this, remaining);
@@ -196,16 +246,18 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
                     }
                 }
                 waiting = false;
+                blockingShadow = null;
                 processCancelled();
                 n += drainQueue(action);
             }
             processCancelled();
-            return n;
+            return n + foreignSelected;
         } finally {
             if (blocking) {
                 selectingThread = null;
                 end();
             }
+            selectAction = null;
             // a select consumes any wakeup made before or during it (Selector.wakeup spec)
             wakeupPending = false;
             ArrayList<JmtcpSelectionKey> t = readyLast;
@@ -230,7 +282,10 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         if (queueOverflowed) {
             queueOverflowed = false;
             for (SelectionKey k : keys) { // rare: the queue was full, look at everything
-                n += evaluate((JmtcpSelectionKey) k, action);
+                JmtcpSelectionKey jk = (JmtcpSelectionKey) k;
+                if (!jk.isForeign()) {
+                    n += evaluate(jk, action);
+                }
             }
         }
         JmtcpSelectionKey k;
@@ -255,8 +310,34 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         if (ready == 0) {
             return 0;
         }
-        k.readyEpoch = epoch;
         readyNow.add(k);
+        return report(k, ready, action);
+    }
+
+    /**
+     * The shadow selector reports a foreign channel ready ({@code shadowKey}'s ready set is this
+     * select's). Its attachment is the jmtcp key. Selecting thread, inside the shadow's select.
+     */
+    private void foreignReady(SelectionKey shadowKey) {
+        JmtcpSelectionKey k = (JmtcpSelectionKey) shadowKey.attachment();
+        if (k == null || !k.isValid() || k.readyEpoch == epoch) {
+            return;
+        }
+        int ready;
+        try {
+            ready = shadowKey.readyOps() & k.rawInterestOps();
+        } catch (CancelledKeyException e) {
+            return; // the channel is closing: its jmtcp key is cancelled too
+        }
+        if (ready != 0) {
+            // not kept in readyNow: the shadow reports a still-ready key again at every select
+            foreignSelected += report(k, ready, selectAction);
+        }
+    }
+
+    /** Puts a key found ready into the selected set (or hands it to the action), JDK rules. */
+    private int report(JmtcpSelectionKey k, int ready, Consumer<SelectionKey> action) {
+        k.readyEpoch = epoch;
         if (action != null) {
             k.readyOpsRaw(ready);
             action.accept(k);
@@ -279,27 +360,45 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         }
     }
 
-    private void processCancelled() {
+    private void processCancelled() throws IOException {
+        boolean foreign = false;
         Set<SelectionKey> cancelled = cancelledKeys();
         synchronized (cancelled) {
             if (cancelled.isEmpty()) {
                 return;
             }
             for (SelectionKey k : cancelled) {
-                removeKey((JmtcpSelectionKey) k);
+                foreign |= removeKey((JmtcpSelectionKey) k);
             }
             cancelled.clear();
         }
+        AbstractSelector sh = shadow;
+        if (foreign && sh != null) {
+            // deregisters the shadow keys now: a closed JDK channel frees its descriptor when its
+            // last key is deregistered by a selector of its own provider (what it reports is
+            // taken, level-triggered readiness is reported again anyway)
+            sh.selectNow(shadowAction);
+        }
     }
 
-    private void removeKey(JmtcpSelectionKey k) {
+    /** Deregisters {@code k}; true if it was a foreign key (its shadow key is then cancelled). */
+    private boolean removeKey(JmtcpSelectionKey k) {
         keys.remove(k);
         synchronized (selectedKeys) {
             selectedKeys.remove(k);
         }
+        // this selector's registration first, the shadow's after: the JDK channel counts both
         deregister(k);
+        if (k.isForeign()) {
+            k.shadowKey().cancel();
+            synchronized (foreignLock) {
+                foreignCount--;
+            }
+            return true;
+        }
         k.selectable().channelKeys().remove(k);
         k.selectable().keysChanged();
+        return false;
     }
 
     // ================================================================ readiness input
@@ -330,10 +429,20 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     @Override
     public void signal() {
         if (waiting) {
-            Thread t = selectingThread;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+            wakeWaiter();
+        }
+    }
+
+    /** Wakes the selecting thread from its park or from the shadow selector's select. */
+    private void wakeWaiter() {
+        Selector sh = blockingShadow;
+        if (sh != null) {
+            sh.wakeup();
+            return;
+        }
+        Thread t = selectingThread;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -344,10 +453,7 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         // reads wakeupPending before parking, so one of the two always sees the other; a
         // selecting thread that is not waiting checks wakeupPending before it parks
         if (waiting) {
-            Thread t = selectingThread;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+            wakeWaiter();
         }
         return this;
     }
@@ -357,10 +463,10 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
     @Override
     protected SelectionKey register(AbstractSelectableChannel ch, int ops, Object attachment) {
         if (!(ch instanceof JmtcpSelectable)) {
-            throw new ForeignChannel(ch);
+            return registerForeign(ch, ops, attachment);
         }
         ensureOpen();
-        JmtcpSelectionKey k = new JmtcpSelectionKey(ch, this);
+        JmtcpSelectionKey k = new JmtcpSelectionKey(ch, this, (JmtcpSelectable) ch);
         k.attach(attachment);
         keys.add(k);
         JmtcpSelectable s = (JmtcpSelectable) ch;
@@ -371,13 +477,66 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         return k;
     }
 
+    /**
+     * Registers a channel of another provider through the shadow selector of that provider. Called
+     * by {@code AbstractSelectableChannel.register} with the channel's registration locks held
+     * (they are re-entrant, so the shadow registration below takes them again without waiting);
+     * the channel has already checked its blocking mode and the ops.
+     */
+    private SelectionKey registerForeign(AbstractSelectableChannel ch, int ops, Object attachment) {
+        synchronized (foreignLock) {
+            if (closing || !isOpen()) {
+                throw new ClosedSelectorException();
+            }
+            AbstractSelector sh = shadow;
+            if (sh == null) {
+                try {
+                    sh = ch.provider().openSelector();
+                } catch (IOException e) {
+                    throw new ForeignChannel(ch, "its provider could not open a selector: " + e);
+                }
+                shadow = sh;
+            } else if (sh.provider() != ch.provider()) {
+                throw new ForeignChannel(ch, "this selector already multiplexes the channels of "
+                        + sh.provider().getClass().getName() + ", and one selector multiplexes one foreign provider");
+            }
+            if (ch.keyFor(sh) != null) {
+                // the previous registration was deregistered here and its shadow key is being
+                // cancelled and flushed by the selecting thread (processCancelled): as with the
+                // JDK's selector, a channel re-registered before its cancelled key is gone fails
+                throw new CancelledKeyException();
+            }
+            JmtcpSelectionKey k = new JmtcpSelectionKey(ch, this, null);
+            k.attach(attachment);
+            SelectionKey sk;
+            try {
+                sk = ch.register(sh, ops, k);
+            } catch (ClosedChannelException e) {
+                // the channel was closed after its own check: AbstractSelectableChannel.register
+                // cannot report that from here (no checked exception), so refuse as for a cancel
+                throw new CancelledKeyException();
+            }
+            k.shadowKey(sk);
+            k.interestOpsRaw(ops);
+            foreignCount++;
+            keys.add(k);
+            return k;
+        }
+    }
+
     @Override
     protected void implCloseSelector() throws IOException {
         wakeup();
         selectLock.lock();
         try {
+            AbstractSelector sh;
+            synchronized (foreignLock) {
+                // after this no foreign registration starts; one that finished is in keys
+                closing = true;
+                sh = shadow;
+            }
             synchronized (cancelledKeys()) {
-                cancelledKeys().clear();
+                cancelledKeys().clear(); // cancelled keys are still in keys: removed below
             }
             for (SelectionKey k : keys.toArray(new SelectionKey[0])) {
                 removeKey((JmtcpSelectionKey) k);
@@ -386,6 +545,10 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
             readyNow.clear();
             while (queue.relaxedPoll() != null) {
                 // drop: the keys are gone
+            }
+            if (sh != null) {
+                // deregisters the shadow keys; a JDK channel closed meanwhile is released here
+                sh.close();
             }
         } finally {
             selectLock.unlock();
@@ -401,12 +564,9 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         private static final long serialVersionUID = 1L;
         private final String message;
 
-        ForeignChannel(AbstractSelectableChannel ch) {
+        ForeignChannel(AbstractSelectableChannel ch, String why) {
             this.message = "The jmtcp selector cannot multiplex " + ch.getClass().getName() + " (from "
-                    + ch.provider().getClass().getName() + "): it polls only channels of the jmtcp provider."
-                    + " Open the channel through SelectorProvider.provider() (SocketChannel.open() etc.), or start the"
-                    + " JVM with the jmtcp agent (-javaagent:jmtcp-agent.jar), which is what lets the JDK's own"
-                    + " channels register here";
+                    + ch.provider().getClass().getName() + "): " + why;
         }
 
         @Override
