@@ -36,6 +36,8 @@ public final class JmtcpAgent {
     public static final String STATUS = "jmtcp.agent.status";
     /** Exit status of a failfast failure. */
     static final int FAILFAST_EXIT = 2;
+    /** How long a failfast attach waits before exiting, so the attach command can read the reason. */
+    private static final long FAILFAST_GRACE_MILLIS = 1000;
 
     private JmtcpAgent() {
     }
@@ -58,8 +60,16 @@ public final class JmtcpAgent {
         }
         if (!install(options, instrumentation) && failFast(options)) {
             System.err.println("jmtcp: " + AgentOptions.FAILFAST + "=true: exiting");
-            // not on the attach listener's thread: the attach client first gets its answer
-            Thread exit = new Thread(() -> System.exit(FAILFAST_EXIT), "jmtcp-failfast");
+            // not on the attach listener's thread, and a moment later: the attach command first
+            // gets its answer and reads the agent's status (the reason) back
+            Thread exit = new Thread(() -> {
+                try {
+                    Thread.sleep(FAILFAST_GRACE_MILLIS);
+                } catch (InterruptedException e) {
+                    // exit now
+                }
+                System.exit(FAILFAST_EXIT);
+            }, "jmtcp-failfast");
             exit.setDaemon(false);
             exit.start();
         }

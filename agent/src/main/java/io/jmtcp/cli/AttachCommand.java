@@ -80,10 +80,12 @@ final class AttachCommand implements Callable<Integer> {
             String status = status(vm);
             if (status == null) {
                 throw new StartFailure("attach " + pid + ": the agent ran but left no status;"
-                        + " the target JVM exited (agent.failfast?)", 1, null);
+                        + " the target JVM exited (agent.failfast?); its standard error says why", 1, null);
             }
             if (!status.startsWith("installed")) {
-                throw new StartFailure("attach " + pid + ": agent not installed, the target stays on the kernel stack: "
+                boolean failFast = agentOptions.contains("agent.failfast=true");
+                throw new StartFailure("attach " + pid + ": agent not installed, " + (failFast
+                        ? "the target exits (agent.failfast=true): " : "the target stays on the kernel stack: ")
                         + status.replaceFirst("^failed: ", ""), 1, null);
             }
             out.println("jmtcp attached to " + pid + ": " + status);
