@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "jmtcp", mixinStandardHelpOptions = true, versionProvider = JmtcpVersion.class,
         description = "jmtcp: a user-level TCP/IP stack for the JVM.",
-        footer = {"", "Configuration reference (every key, its default and what it means): java -jar jmtcp.jar config",
-            "As a java agent: java -javaagent:jmtcp.jar[=OPTIONS] ... at launch, or java -jar jmtcp.jar attach PID [OPTIONS]"},
+        footer = {"", "Configuration reference (every key): java -jar jmtcp.jar config",
+            "As a java agent at launch:       java -javaagent:jmtcp.jar[=OPTIONS] ...",
+            "Into a running JVM:              java -jar jmtcp.jar attach PID [OPTIONS]"},
         subcommands = {VersionCommand.class, ConfigCommand.class, ServeCommand.class, PingCommand.class, GetCommand.class, AttachCommand.class,
             CommandLine.HelpCommand.class})
 final class JmtcpCommand implements Callable<Integer> {
