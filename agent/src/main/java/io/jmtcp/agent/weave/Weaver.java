@@ -133,10 +133,11 @@ public final class Weaver {
                 .transform((builder, type, loader, module, domain) -> builder.visit(rename).visit(
                         Advice.to(BootstrapAdvice.class, templates).on(named("initAndRegister").and(takesNoArguments()))))
                 .type(nameEndsWith("netty.channel.socket.nio.NioSocketChannel")
-                        .or(nameEndsWith("netty.channel.socket.nio.NioServerSocketChannel")))
+                        .or(nameEndsWith("netty.channel.socket.nio.NioServerSocketChannel"))
+                        .or(nameEndsWith("netty.channel.socket.nio.NioDatagramChannel")))
                 .transform((builder, type, loader, module, domain) -> builder.visit(rename).visit(
-                        Advice.to(ChannelAdvice.class, templates).on(named("newChannel").and(isStatic())
-                                .and(takesArgument(0, SelectorProvider.class)))))
+                        Advice.to(ChannelAdvice.class, templates).on(named("newChannel").or(named("newSocket"))
+                                .and(isStatic()).and(takesArgument(0, SelectorProvider.class)))))
                 .installOn(inst);
     }
 

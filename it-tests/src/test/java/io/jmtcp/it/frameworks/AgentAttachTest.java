@@ -83,6 +83,8 @@ class AgentAttachTest {
         assertThat(app.fact("server3.channel")).startsWith("sun.nio.ch.");
         assertThat(app.fact("client1.channel")).startsWith("sun.nio.ch.");
         assertThat(app.fact("after.netty1")).isEqualTo("200");
+        assertThat(app.fact("datagram1.channel")).startsWith("sun.nio.ch.");
+        assertThat(app.fact("datagram2.channel")).isEqualTo("io.jmtcp.provider.channel.KernelDatagramChannel");
         // the HttpClient made before the attach opens new connections after it
         assertThat(app.fact("after.http3")).startsWith("200 ");
         assertThat(app.fact("after.http2")).startsWith("200 ");

@@ -1,10 +1,13 @@
 package io.jmtcp.it.frameworks.apps;
 
 import io.jmtcp.it.frameworks.apps.NettyHttpClient.Reply;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * After: a second server on a new group B and a client on a new group C that fetches from it
  * (both expected on jmtcp, the connection held for the test's {@code PROBE}); a third server and
  * a client made after the attach on the old group A (expected to stay on the kernel: A's
- * selector is the JDK's); the old {@code HttpClient} opens new connections to servers 1, 2 and 3.
+ * selector is the JDK's); a UDP channel on A and one on B (Netty's datagram class first used
+ * after the attach); the old {@code HttpClient} opens new connections to servers 1, 2 and 3.
  * Every step prints a {@code FACT}; {@code stop} ends it with exit 0. With the argument
  * {@code own-libs} it also uses its own ByteBuddy and Agrona ({@link OwnLibraries}) before and
  * after.
@@ -68,6 +72,9 @@ public final class AttachNettyApp {
         Channel s3 = NettyHttpServer.start(a, a, "127.0.0.1", 0, null);
         int p3 = port(s3);
         Probe.fact("server3.channel", javaChannel(s3));
+        // Netty's datagram class is first used now, after the attach (its cached default is jmtcp's)
+        Probe.fact("datagram1.channel", datagram(a));
+        Probe.fact("datagram2.channel", datagram(b));
         Channel old = new NettyHttpClient(a, null, "127.0.0.1", p1).connect().get(20, TimeUnit.SECONDS);
         Probe.fact("client1.channel", javaChannel(old));
         Probe.fact("after.netty1", NettyHttpClient.get(old, "/hello", true).get(20, TimeUnit.SECONDS).status());
@@ -94,6 +101,17 @@ public final class AttachNettyApp {
         c.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
         Probe.fact("exit", 0);
         System.exit(0);
+    }
+
+    /** Binds a UDP channel on {@code group} (as Netty's DNS resolver does) and returns its JDK channel's class. */
+    private static String datagram(EventLoopGroup group) throws Exception {
+        Channel d = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new ChannelInboundHandlerAdapter()).bind("127.0.0.1", 0).sync().channel();
+        try {
+            return javaChannel(d);
+        } finally {
+            d.close().sync();
+        }
     }
 
     private static int port(Channel ch) {
