@@ -12,7 +12,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "jmtcp", mixinStandardHelpOptions = true, versionProvider = JmtcpVersion.class,
         description = "jmtcp: a user-level TCP/IP stack for the JVM.",
-        subcommands = {VersionCommand.class, ConfigCommand.class, ServeCommand.class, PingCommand.class, GetCommand.class,
+        footer = {"", "Configuration reference (every key): java -jar jmtcp.jar config",
+            "As a java agent at launch:       java -javaagent:jmtcp.jar[=OPTIONS] ...",
+            "Into a running JVM:              java -jar jmtcp.jar attach PID [OPTIONS]"},
+        subcommands = {VersionCommand.class, ConfigCommand.class, ServeCommand.class, PingCommand.class, GetCommand.class, AttachCommand.class,
             CommandLine.HelpCommand.class})
 final class JmtcpCommand implements Callable<Integer> {
 
@@ -37,6 +40,6 @@ final class JmtcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (version, config, serve, ping, get)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command (version, config, serve, ping, get, attach)");
     }
 }

@@ -38,6 +38,7 @@ final class JmtcpVersion implements CommandLine.IVersionProvider {
                         + System.getProperty("java.vendor") + ")",
                 "os " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
+                "commands: version, config, serve, ping, get, attach (java -jar jmtcp.jar --help)",
                 "configuration reference: jmtcp config");
     }
 

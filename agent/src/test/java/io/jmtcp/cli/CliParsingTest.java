@@ -101,7 +101,26 @@ class CliParsingTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: jmtcp").contains("version").contains("config").contains("serve")
-                .contains("ping");
+                .contains("ping").contains("get").contains("attach")
+                .contains("Configuration reference").contains("java -jar jmtcp.jar config")
+                .contains("-javaagent:jmtcp.jar");
+    }
+
+    @Test
+    void attachOutsideTheJarOrToNoProcessFailsWithExitCode1() {
+        CliRun missing = CliRun.of("attach", "2147483646", "ip=127.0.0.1/8");
+
+        assertThat(missing.exitCode()).isEqualTo(1);
+        // run from classes (no jar) or against no process: either way one line saying why
+        assertThat(missing.err()).containsAnyOf("no such process", "needs to run from jmtcp.jar");
+    }
+
+    @Test
+    void attachHelpNamesThePidTheOptionsAndTheDynamicAgentWarning() {
+        CliRun run = CliRun.of("attach", "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("PID").contains("OPTIONS").contains("-XX:+EnableDynamicAgentLoading");
     }
 
     @Test
@@ -121,7 +140,8 @@ class CliParsingTest {
         assertThat(run.out()).contains("jmtcp " + JmtcpVersion.jmtcp())
                 .contains("java " + System.getProperty("java.version"))
                 .contains(System.getProperty("os.arch"))
-                .contains("jmtcp config");
+                .contains("jmtcp config")
+                .contains("commands: version, config, serve, ping, get, attach");
         assertThat(JmtcpVersion.jmtcp()).isNotEqualTo("unknown").doesNotContain("${");
         assertThat(CliRun.of("--version").out()).isEqualTo(run.out());
     }

@@ -8,7 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The agent at launch, as users start it: a plain NIO app with {@code -javaagent:jmtcp.jar[=...]}. */
 class AgentIT {
@@ -17,9 +22,10 @@ class AgentIT {
 
     private record Run(int exit, String out, String err) {}
 
-    private static Run run(String agentArg) throws IOException, InterruptedException {
+    private static Run run(String agentArg, String... jvmArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmArgs));
         cmd.add("-javaagent:" + JAR + agentArg);
         cmd.add("-cp");
         cmd.add(Path.of("target", "test-classes").toAbsolutePath().toString());
@@ -39,6 +45,23 @@ class AgentIT {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("provider=io.jmtcp.provider.JmtcpSelectorProvider").contains("echo=ping");
         assertThat(r.err()).doesNotContain("WARNING");
+    }
+
+    @Test
+    void anotherAgentUsingNioFirstDoesNotKeepTheApplicationOffJmtcp(@TempDir Path dir) throws Exception {
+        // an agent jar of one manifest line: its class comes from the class path (test-classes)
+        Path other = dir.resolve("nio-touching-agent.jar");
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().putValue("Premain-Class", NioTouchingAgent.class.getName());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(other), m)) {
+            out.flush();
+        }
+        Run r = run("=ip=127.0.0.1/8,engines=1", "-javaagent:" + other);
+        assertThat(r.exit()).as(r.err()).isZero();
+        // the JDK had fixed its provider before jmtcp's premain: jmtcp redirected provider()
+        assertThat(r.out()).contains("provider=io.jmtcp.provider.JmtcpSelectorProvider").contains("echo=ping");
+        assertThat(r.err()).doesNotContain("WARNING").doesNotContain("jmtcp:");
     }
 
     @Test

@@ -111,6 +111,30 @@ final class ForkedApp implements AutoCloseable {
         return new ForkedApp((onJmtcp ? "jmtcp" : "kernel") + " " + main.getSimpleName(), command);
     }
 
+    /** Starts {@code command} as it is (the agent tests build their own: -javaagent, another JDK, other libraries). */
+    static ForkedApp launch(String label, List<String> command) {
+        return new ForkedApp(label, command);
+    }
+
+    /** Waits for the JVM to exit and returns its exit code; kills it and fails on timeout. */
+    int exitCode(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(label + ": did not exit within " + timeout + "\n" + transcript());
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Every line the app printed so far (standard output and error). */
+    synchronized List<String> output() {
+        return List.copyOf(output);
+    }
+
     /** The shaded jar; skips the test (fails under jmtcp.it.require) when it was not built. */
     static Path jmtcpJar() {
         Path jar = Path.of(System.getProperty("jmtcp.it.jar", "../agent/target/jmtcp.jar")).toAbsolutePath().normalize();

@@ -106,6 +106,36 @@ final class ForkedJvm implements AutoCloseable {
         return new ForkedJvm((ns == null ? "" : ns.name() + " ") + main.getSimpleName(), command, kernelCheck);
     }
 
+    /**
+     * Starts {@code main} with the agent at launch, as a user adds it to an unchanged command line:
+     * {@code java -javaagent:jmtcp.jar=AGENT_OPTIONS -cp APP main}, with the given JDK, and no
+     * provider property or {@code -Djmtcp.*}: the agent sets them. The TAP is native code, so on
+     * JDK 22+ the JVM also gets {@code --enable-native-access=ALL-UNNAMED} (a {@code -javaagent}
+     * jar's manifest does not grant it).
+     */
+    static ForkedJvm startWithAgent(Netns ns, Libs libs, Path javaHome, String agentOptions,
+            Function<String, List<String>> kernelCheck, Class<?> main, String... args) {
+        Path jar = jmtcpJar();
+        List<String> command = new ArrayList<>();
+        if (ns != null) {
+            command.addAll(List.of("ip", "netns", "exec", ns.name()));
+        }
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.add("-Xmx512m");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-javaagent:" + jar + "=" + agentOptions);
+        command.add("-cp");
+        command.add(appClassPath(libs));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return new ForkedJvm((ns == null ? "" : ns.name() + " ") + "agent " + main.getSimpleName(), command, kernelCheck);
+    }
+
+    /** Everything the app printed so far. */
+    synchronized List<String> output() {
+        return List.copyOf(output);
+    }
+
     /** The shaded jar; skips the test (fails under jmtcp.it.require) when it was not built. */
     static Path jmtcpJar() {
         Path jar = Path.of(System.getProperty("jmtcp.it.jar", "../agent/target/jmtcp.jar")).toAbsolutePath().normalize();

@@ -72,6 +72,34 @@ public final class Probe {
         return IN.readLine();
     }
 
+    /**
+     * Prints {@code FACT counter.NAME VALUE} for every counter of jmtcp's engines (summed over
+     * engines, from the MBeans' {@code Counters} attribute), and {@code FACT counters none} when this
+     * JVM has no jmtcp engine.
+     */
+    public static void counters() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            java.util.Map<String, Long> sum = new java.util.TreeMap<>();
+            var names = server.queryNames(new ObjectName("io.jmtcp:type=Engine,*"), null);
+            for (ObjectName n : names) {
+                javax.management.openmbean.TabularData t =
+                        (javax.management.openmbean.TabularData) server.getAttribute(n, "Counters");
+                for (Object row : t.values()) {
+                    javax.management.openmbean.CompositeData c = (javax.management.openmbean.CompositeData) row;
+                    sum.merge((String) c.get("key"), (Long) c.get("value"), Long::sum);
+                }
+            }
+            if (sum.isEmpty()) {
+                fact("counters", "none");
+            }
+            sum.forEach((k, v) -> fact("counter." + k, v));
+            fact("counters", "done");
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot read jmtcp's counters: " + e, e);
+        }
+    }
+
     /** Every jmtcp engine's connection listing, or null when this JVM has no jmtcp engine. */
     static List<String> jmtcpConnections() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

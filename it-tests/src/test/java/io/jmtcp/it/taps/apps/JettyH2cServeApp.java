@@ -18,8 +18,8 @@ import org.eclipse.jetty.util.Callback;
  * A plain Jetty 12.1 server — one {@link ServerConnector} with its default blocking acceptors
  * speaking HTTP/1.1 and HTTP/2 cleartext (prior knowledge or upgrade) — answering every request
  * with a short text, on {@code HOST PORT} (arguments). Prints {@code FACT server.port} and
- * {@code FACT jetty.acceptors}, serves until {@code stop} (or end of input) on standard input,
- * then prints the number of requests it handled as {@code FACT jetty.handled} and exits 0.
+ * {@code FACT jetty.acceptors}, serves until {@code stop} (or end of input) on standard input
+ * ({@code stats} prints jmtcp's engine counters meanwhile, {@link Probe#counters}), then prints the number of requests it handled as {@code FACT jetty.handled} and exits 0.
  */
 public final class JettyH2cServeApp {
 
@@ -51,6 +51,10 @@ public final class JettyH2cServeApp {
             Probe.fact("jetty.acceptors", connector.getAcceptors());
             Probe.fact("server.port", connector.getLocalPort());
             String command = Probe.command();
+            while ("stats".equals(command)) {
+                Probe.counters();
+                command = Probe.command();
+            }
             if (command != null && !command.equals("stop")) {
                 throw new IllegalArgumentException("unknown command " + command);
             }
