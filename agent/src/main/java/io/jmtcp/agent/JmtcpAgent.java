@@ -2,6 +2,7 @@ package io.jmtcp.agent;
 
 import io.jmtcp.agent.weave.Weaver;
 import io.jmtcp.engine.config.JmtcpConfig;
+import io.jmtcp.provider.JmtcpSelectorProvider;
 import java.lang.instrument.Instrumentation;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.LinkedHashMap;
@@ -92,6 +93,9 @@ public final class JmtcpAgent {
             }
             // the process-wide stack reads jmtcp.* system properties when it starts
             config.forEach(System::setProperty);
+            // start the stack (and so its device) now: a device that cannot start leaves the
+            // application on the kernel, rather than failing its first bind later
+            JmtcpSelectorProvider.startProcessStack();
             propertySet = System.getProperty(PROVIDER_PROPERTY) == null;
             System.setProperty(PROVIDER_PROPERTY, PROVIDER);
             // before the application's main this makes the JDK load our provider (the property);

@@ -79,4 +79,21 @@ class AgentIT {
         assertThat(r.err()).contains("jmtcp.mtu=1");
         assertThat(r.out()).doesNotContain("echo=");
     }
+
+    @Test
+    void aDeviceThatCannotStartLeavesTheApplicationOnTheKernel() throws Exception {
+        // a shared-memory wire in a directory that does not exist: the device fails to open
+        Run r = run("=device=shm:/nonexistent-jmtcp-dir/x.wire,ip=198.18.0.1/24");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("agent not installed").contains("/nonexistent-jmtcp-dir/x.wire");
+        assertThat(r.out()).doesNotContain("JmtcpSelectorProvider").contains("echo=ping");
+    }
+
+    @Test
+    void failfastExitsWhenTheDeviceCannotStart() throws Exception {
+        Run r = run("=device=shm:/nonexistent-jmtcp-dir/x.wire,ip=198.18.0.1/24,agent.failfast=true");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("/nonexistent-jmtcp-dir/x.wire");
+        assertThat(r.out()).doesNotContain("echo=");
+    }
 }

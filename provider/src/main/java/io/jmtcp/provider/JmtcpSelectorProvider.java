@@ -51,6 +51,22 @@ public class JmtcpSelectorProvider extends SelectorProvider {
         this.transport = ProcessStack.transport();
     }
 
+    /**
+     * Starts this JVM's stack now rather than at the first channel, so that a device that cannot
+     * start (a TAP without root, a DPDK port that does not exist) fails here, before an application
+     * depends on jmtcp: the java agent calls it before it installs the provider. Idempotent.
+     *
+     * @throws java.io.IOException naming the cause when the stack cannot start
+     */
+    public static void startProcessStack() throws java.io.IOException {
+        try {
+            ProcessStack.get();
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new java.io.IOException("jmtcp stack did not start: " + why, e);
+        }
+    }
+
     /** A provider over {@code stack}, which the caller starts and closes; routing as configured in its config. */
     public JmtcpSelectorProvider(Stack stack) {
         Objects.requireNonNull(stack);
