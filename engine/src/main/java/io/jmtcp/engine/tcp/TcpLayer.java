@@ -1087,10 +1087,10 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         return state instanceof Tcb ? ((Tcb) state).describe() : "no TCB " + socket;
     }
 
-    /** Whether a listener holds {@code port} on this engine. */
-    boolean listening(int port) {
+    /** The open listener that takes SYNs for {@code localIp:port} on this engine, or null. */
+    Listener listenerFor(int localIp, int port) {
         Listener l = listeners.get(port);
-        return l != null && !l.closed;
+        return l != null && !l.closed && l.accepts(localIp) ? l : null;
     }
 
     /** Connections in the table (engine thread). */
