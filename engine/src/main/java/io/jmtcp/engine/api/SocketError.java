@@ -25,7 +25,10 @@ public enum SocketError {
     NO_ROUTE_TO_HOST("No route to host"),
     /** The local address and port are taken. */
     ADDRESS_IN_USE("Address already in use"),
-    /** No ephemeral port is left for this destination on the owning engine. */
+    /**
+     * No ephemeral port is left for this destination on the owning engine (every 4-tuple taken,
+     * none in a TIME-WAIT that may be reused): Linux's EADDRNOTAVAIL.
+     */
     PORTS_EXHAUSTED("Cannot assign requested address: local ports exhausted"),
     /** The engine's socket memory cap (jmtcp.memory.max) is reached. */
     NO_BUFFER_SPACE("No buffer space available (jmtcp.memory.max reached)"),
@@ -54,6 +57,9 @@ public enum SocketError {
             case NO_ROUTE_TO_HOST:
                 return new NoRouteToHostException(m);
             case ADDRESS_IN_USE:
+            case PORTS_EXHAUSTED:
+                // the JDK maps EADDRINUSE and EADDRNOTAVAIL (which Linux's connect() returns when no
+                // ephemeral port is left) to BindException (sun.nio.ch Net.c handleSocketError)
                 return new BindException(m);
             case TIMED_OUT:
                 return new SocketTimeoutException(m);

@@ -120,6 +120,12 @@ public final class JmtcpConfig {
     public static final ConfigKey<Long> TCP_TIME_WAIT = key("jmtcp.tcp.time-wait", "60s", "a duration 0..240s",
             "How long a connection stays in TIME-WAIT (2 MSL; Linux uses 60 s).",
             s -> durationIn(s, 0L, 240_000_000_000L));
+    public static final ConfigKey<Integer> TCP_TW_REUSE = key("jmtcp.tcp.tw-reuse", "2", "0 | 1 | 2",
+            "Whether a connect may take over a 4-tuple in TIME-WAIT when timestamps were in use on it and its last"
+                    + " timestamp is at least 1 s old (Linux net.ipv4.tcp_tw_reuse, RFC 7323 Appendix B): 0 never,"
+                    + " 1 for every destination, 2 only for loopback destinations (127.0.0.0/8 and the stack's own"
+                    + " address).",
+            s -> Integer.parseInt(oneOf(s, "0", "1", "2")));
     public static final ConfigKey<Long> TCP_FIN_TIMEOUT = key("jmtcp.tcp.fin-timeout", "60s", "a duration 1s..600s",
             "How long a closed socket waits in FIN-WAIT-2 for the peer's FIN (Linux tcp_fin_timeout).",
             s -> durationIn(s, 1_000_000_000L, 600_000_000_000L));

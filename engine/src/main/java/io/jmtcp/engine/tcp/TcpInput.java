@@ -47,6 +47,16 @@ final class TcpInput {
     // =========================================================== 3.10.7.2 LISTEN
 
     void listen(Listener l, TcpSegment seg, TcpOptions opts, Ipv4Packet ip, long now) {
+        listen(l, seg, opts, ip, now, false, 0);
+    }
+
+    /**
+     * LISTEN; when the SYN replaces a connection in TIME-WAIT ({@code afterTimeWait}), the ISS is
+     * at least {@code issFloor} ({@link TimeWait#issFloor}). A SYN answered with a cookie (full
+     * backlog) keeps the cookie's ISS: the cookie is the ISS.
+     */
+    private void listen(Listener l, TcpSegment seg, TcpOptions opts, Ipv4Packet ip, long now,
+            boolean afterTimeWait, int issFloor) {
         int flags = seg.flags();
         // first: check for an RST
         if ((flags & TcpSegment.RST) != 0) {
@@ -99,6 +109,9 @@ final class TcpInput {
         t.irs = seg.sequenceNumber();
         t.rcvNxt = t.irs + 1;
         t.iss = layer.isn.isn(local, t.localPort, remote, t.remotePort, now);
+        if (afterTimeWait) {
+            t.iss = TimeWait.iss(t.iss, issFloor);
+        }
         t.sndUna = t.iss;
         t.sndNxt = t.iss;
         t.sndMax = t.iss;
@@ -205,27 +218,28 @@ final class TcpInput {
                 synSent(t, seg, opts, ip, now);
                 return;
             case TIME_WAIT:
-                if (seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK) && !seg.has(TcpSegment.RST)
-                        && layer.listening(t.localPort) && newIncarnationAllowed(t, seg, opts)) {
+                if ((seg.flags() & (TcpSegment.SYN | TcpSegment.ACK | TcpSegment.RST | TcpSegment.FIN))
+                        == TcpSegment.SYN) {
                     // RFC 9293 3.10.7.4 fourth step note and RFC 6191: a new SYN for a connection in
-                    // TIME-WAIT may start a new incarnation when its sequence (or timestamp) is newer
-                    counters.increment(Counter.TCP_TIME_WAIT_REUSED);
-                    layer.destroy(t);
-                    layer.input(ip, false, now);
-                    return;
+                    // TIME-WAIT may start a new incarnation when its timestamp (or sequence) is newer
+                    Listener l = layer.listenerFor(t.localIp, t.localPort);
+                    if (l != null && TimeWait.passiveReopenAllowed(t, seg, opts)) {
+                        counters.increment(Counter.TCP_TIME_WAIT_REUSED);
+                        int issFloor = TimeWait.issFloor(t);
+                        layer.destroy(t);
+                        listen(l, seg, opts, ip, now, true, issFloor);
+                        return;
+                    }
                 }
+                // not a new incarnation: PAWS, the sequence test or RFC 5961 4.2 answer it with an
+                // ACK (RFC 9293 3.10.7.4 rather than RFC 6191's silent drop, as Linux does: a
+                // client whose SYN is refused learns from that ACK, resets the TIME-WAIT with
+                // <SEQ=SEG.ACK><CTL=RST> and retries)
                 otherStates(t, seg, opts, ip, now);
                 return;
             default:
                 otherStates(t, seg, opts, ip, now);
         }
-    }
-
-    private static boolean newIncarnationAllowed(Tcb t, TcpSegment seg, TcpOptions opts) {
-        if (t.timestamps && opts.hasTimestamps()) {
-            return SeqNum.gt(opts.tsVal(), t.tsRecent);
-        }
-        return SeqNum.gt(seg.sequenceNumber(), t.rcvNxt);
     }
 
     private void synSent(Tcb t, TcpSegment seg, TcpOptions opts, Ipv4Packet ip, long now) {

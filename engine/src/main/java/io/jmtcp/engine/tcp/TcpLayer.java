@@ -81,6 +81,8 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     final int retries;
     final long delayedAckNanos;
     final long timeWaitNanos;
+    /** {@code jmtcp.tcp.tw-reuse}: when a connect may take over a 4-tuple in TIME-WAIT ({@link TimeWait}). */
+    final int twReuse;
     final long finTimeoutNanos;
     final int defaultRcvBuf;
     final int defaultSndBuf;
@@ -163,6 +165,7 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         this.retries = config.get(JmtcpConfig.TCP_RETRIES);
         this.delayedAckNanos = config.get(JmtcpConfig.TCP_DELAYED_ACK);
         this.timeWaitNanos = config.get(JmtcpConfig.TCP_TIME_WAIT);
+        this.twReuse = config.get(JmtcpConfig.TCP_TW_REUSE);
         this.finTimeoutNanos = config.get(JmtcpConfig.TCP_FIN_TIMEOUT);
         this.defaultRcvBuf = config.get(JmtcpConfig.TCP_RCVBUF);
         this.defaultSndBuf = config.get(JmtcpConfig.TCP_SNDBUF);
@@ -416,24 +419,40 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     /**
      * Opens a connection from {@code socket} to {@code remoteIp:remotePort}: chooses a local
      * port whose RSS hash maps back to this engine, sends SYN. Engine thread (an engine command).
+     *
+     * <p>An ephemeral port need only make the 4-tuple unique (RFC 9293 3.3.1; RFC 6056 2.2), so
+     * the same port serves many destinations at once. A 4-tuple in TIME-WAIT is taken over when
+     * {@link TimeWait#activeReuseAllowed} says so, for an ephemeral and an explicit port alike
+     * (as Linux's {@code __inet_check_established}); the new incarnation's ISS then lies beyond
+     * the old one's ({@link TimeWait#issFloor}).
      */
     public void connect(TcpSocket socket, int localIp, int localPort, int remoteIp, int remotePort, long now) {
         this.now = now;
+        boolean reuse = TimeWait.policyAllows(twReuse, remoteIp, ip.route().isLocal(remoteIp));
         int port = localPort;
         if (port == 0) {
-            port = ports.allocate(localIp, remoteIp, remotePort,
-                    p -> portReserved.test(p) || table.containsKey(localIp, p, remoteIp, remotePort));
+            port = ports.allocate(localIp, remoteIp, remotePort, p -> portReserved.test(p)
+                    || !usableTuple(table.get(localIp, p, remoteIp, remotePort), reuse, now));
             if (port < 0) {
                 socket.fail(SocketError.PORTS_EXHAUSTED, "to " + Ipv4Address.format(remoteIp) + ":" + remotePort);
                 socket.signal();
                 notifySink(socket);
                 return;
             }
-        } else if (table.containsKey(localIp, port, remoteIp, remotePort)) {
+        } else if (!usableTuple(table.get(localIp, port, remoteIp, remotePort), reuse, now)) {
             socket.fail(SocketError.ADDRESS_IN_USE, Ipv4Address.format(localIp) + ":" + port);
             socket.signal();
             notifySink(socket);
             return;
+        }
+        Tcb old = table.get(localIp, port, remoteIp, remotePort);
+        boolean tookOver = old != null;
+        int issFloor = 0;
+        if (tookOver) {
+            // RFC 7323 Appendix B: the TIME-WAIT incarnation gives way to the new one
+            issFloor = TimeWait.issFloor(old);
+            counters.increment(Counter.TCP_TIME_WAIT_REUSED);
+            destroy(old);
         }
         Tcb t = newTcb(localIp, port, remoteIp, remotePort);
         t.socket = socket;
@@ -442,6 +461,9 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         socket.setState(TcpSocket.CONNECTING);
         applyOptions(t);
         t.iss = isn.isn(localIp, port, remoteIp, remotePort, now);
+        if (tookOver) {
+            t.iss = TimeWait.iss(t.iss, issFloor);
+        }
         t.sndUna = t.iss;
         t.sndNxt = t.iss;
         t.sndMax = t.iss;
@@ -454,6 +476,11 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         t.sndNxt = t.iss + 1;
         t.sndMax = t.sndNxt;
         armRetransmit(t, now);
+    }
+
+    /** Whether a connect may use a 4-tuple that holds {@code existing} (null: free). */
+    private static boolean usableTuple(Tcb existing, boolean reuse, long now) {
+        return existing == null || TimeWait.activeReuseAllowed(existing, reuse, now);
     }
 
     /** Starts listening on this engine. Engine thread (an engine command sent to every engine). */
@@ -1087,10 +1114,10 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         return state instanceof Tcb ? ((Tcb) state).describe() : "no TCB " + socket;
     }
 
-    /** Whether a listener holds {@code port} on this engine. */
-    boolean listening(int port) {
+    /** The open listener that takes SYNs for {@code localIp:port} on this engine, or null. */
+    Listener listenerFor(int localIp, int port) {
         Listener l = listeners.get(port);
-        return l != null && !l.closed;
+        return l != null && !l.closed && l.accepts(localIp) ? l : null;
     }
 
     /** Connections in the table (engine thread). */

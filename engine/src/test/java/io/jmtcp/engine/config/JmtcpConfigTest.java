@@ -37,6 +37,7 @@ class JmtcpConfigTest {
         assertThat(c.get(JmtcpConfig.JMX)).isTrue();
         assertThat(c.get(JmtcpConfig.PCAP)).isEmpty();
         assertThat(c.get(JmtcpConfig.NAME)).isEqualTo("jmtcp");
+        assertThat(c.get(JmtcpConfig.TCP_TW_REUSE)).as("Linux's default: loopback only").isEqualTo(2);
     }
 
     @Test
@@ -122,6 +123,8 @@ class JmtcpConfigTest {
         "ip.reassembly.timeout; 0s;               a duration 1s..120s",
         "icmp.error-interval;   -1ms;             a duration 0..10s",
         "burst;                 257;              1..256",
+        "tcp.tw-reuse;          3;                0 | 1 | 2",
+        "tcp.tw-reuse;          yes;              0 | 1 | 2",
         "arp.cache-size;        15;               16..1048576",
         "jmx;                   yes;              true | false",
         "route.rules;           jmtcp sideways 1.2.3.4; jmtcp|kernel bind|connect",
