@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * jmtcp's own parameters: {@code queues=N}, {@code rxd=N}, {@code txd=N}, {@code mbufs=N},
  * {@code mtu=M}, {@code mac=02:..} (the stack's MAC; default the port's, except for
- * {@code net_tap}, whose kernel side shares the port's MAC, where a stable one derived from the
- * name is used), {@code poll-us=N} (longest idle nap, default 100). EAL arguments, descriptor and
+ * {@code net_tap}, whose kernel side shares the port's MAC, and ports without one such as
+ * {@code net_ring}, where a stable one derived from the name is used; the port is promiscuous), {@code poll-us=N} (longest idle nap, default 100). EAL arguments, descriptor and
  * mempool defaults come from the {@code jmtcp.dpdk.*} configuration keys.
  *
  * <p>Without DPDK in the build, opening fails with "install libdpdk-dev and rebuild".
@@ -97,9 +97,12 @@ public final class DpdkDeviceProvider implements NetDeviceProvider {
             throw failed(spec, Errno.exception(rc, "configure and start DPDK port "
                     + port + " with " + q + " queue(s), rxd=" + rxd + ", txd=" + txd + ", mbufs=" + mbufs + ", mtu=" + m));
         }
+        long portMac = info.getLong(DpdkDevice.I_MAC);
+        // net_tap's kernel side shares the port's MAC, and net_ring ports have none: then the
+        // stack takes a stable locally administered one derived from the device name
         long mac = macOverride != null ? macOverride
-                : spec.name().startsWith("net_tap") ? TapDevice.stableMac("dpdk:" + spec.name())
-                : info.getLong(DpdkDevice.I_MAC);
+                : spec.name().startsWith("net_tap") || portMac == 0 ? TapDevice.stableMac("dpdk:" + spec.name())
+                : portMac;
         try {
             return new DpdkDevice("dpdk:" + spec.name(), port, q, m, mac, info, pollMicros * 1000L);
         } catch (IOException e) {
