@@ -20,6 +20,7 @@
 #include <jni.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,20 @@ static jint JNICALL eal_init0(JNIEnv *env, jclass cls, jobjectArray jargs)
     if (log != NULL) {
         rte_openlog_stream(log);
     }
+    /*
+     * getopt reports a bad option on stderr and EAL prints its usage on stdout, outside its log:
+     * catch both for the length of rte_eal_init (a brief window; other threads' output in it is
+     * replayed to stderr) so that the error names the bad option without 70 lines of usage.
+     */
+    fflush(stdout);
+    fflush(stderr);
+    int cap_fd = memfd_create("jmtcp-eal-output", MFD_CLOEXEC);
+    int saved_out = cap_fd >= 0 ? dup(1) : -1;
+    int saved_err = cap_fd >= 0 ? dup(2) : -1;
+    if (saved_out >= 0 && saved_err >= 0) {
+        dup2(cap_fd, 1);
+        dup2(cap_fd, 2);
+    }
     /* EAL permutes and keeps argv; give it a copy and keep ours for the message. */
     char **argv_copy = calloc((size_t) argc + 1, sizeof(char *));
     memcpy(argv_copy, argv, (size_t) argc * sizeof(char *));
@@ -281,17 +296,51 @@ static jint JNICALL eal_init0(JNIEnv *env, jclass cls, jobjectArray jargs)
         rte_openlog_stream(stderr);
         fclose(log);
     }
+    char captured[1024];
+    size_t captured_len = 0;
+    captured[0] = 0;
+    if (saved_out >= 0 && saved_err >= 0) {
+        fflush(stdout);
+        fflush(stderr);
+        dup2(saved_out, 1);
+        dup2(saved_err, 2);
+        off_t size = lseek(cap_fd, 0, SEEK_CUR);
+        char *all = size > 0 ? malloc((size_t) size + 1) : NULL;
+        if (all != NULL && pread(cap_fd, all, (size_t) size, 0) == size) {
+            all[size] = 0;
+            if (r < 0) {
+                /* keep what precedes EAL's usage text: getopt's complaint */
+                char *usage = strstr(all, "Usage:");
+                size_t keep = usage != NULL ? (size_t) (usage - all) : (size_t) size;
+                captured_len = keep < sizeof(captured) - 1 ? keep : sizeof(captured) - 1;
+                memcpy(captured, all, captured_len);
+                captured[captured_len] = 0;
+            } else if (write(2, all, (size_t) size) < 0) {
+                /* stderr is gone: nothing to replay to */
+            }
+        }
+        free(all);
+    }
+    if (saved_out >= 0) {
+        close(saved_out);
+    }
+    if (saved_err >= 0) {
+        close(saved_err);
+    }
+    if (cap_fd >= 0) {
+        close(cap_fd);
+    }
     if (r < 0) {
         atomic_store(&eal_state, 2);
-        size_t cap = 2048 + loglen;
+        size_t cap = 2048 + loglen + captured_len;
         char *msg = malloc(cap);
         size_t pos = (size_t) snprintf(msg, cap, "rte_eal_init failed: %s (%s); args:", rte_strerror(err),
                                        strerrorname_np(err) != NULL ? strerrorname_np(err) : "?");
         for (int i = 1; i < argc && pos < cap; i++) {
             pos += (size_t) snprintf(msg + pos, cap - pos, " %s", argv[i]);
         }
-        if (loglen > 0 && pos < cap) {
-            snprintf(msg + pos, cap - pos, "; DPDK said: %s", logbuf);
+        if ((loglen > 0 || captured_len > 0) && pos < cap) {
+            snprintf(msg + pos, cap - pos, "; DPDK said: %s%s", captured, loglen > 0 ? logbuf : "");
         }
         throw_io(env, msg);
         free(msg);

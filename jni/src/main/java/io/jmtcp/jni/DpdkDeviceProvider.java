@@ -81,13 +81,17 @@ public final class DpdkDeviceProvider implements NetDeviceProvider {
                         + " is not six hex octets like 02:00:00:00:00:01");
             }
         }
+        try {
+            // before any DpdkNative use: a failed class initialisation would hide this message later
+            NativeLibrary.loadDpdk();
+        } catch (UnsatisfiedLinkError e) {
+            throw new UncheckedIOException("device '" + spec + "': " + e.getMessage(), new IOException(e));
+        }
         String eal = settings.getOrDefault("jmtcp.dpdk.eal", Dpdk.DEFAULT_EAL_ARGS);
         try {
             Dpdk.init(eal);
         } catch (IOException e) {
             throw new UncheckedIOException("device '" + spec + "': " + e.getMessage(), e);
-        } catch (UnsatisfiedLinkError e) {
-            throw new UncheckedIOException("device '" + spec + "': " + e.getMessage(), new IOException(e));
         }
         int port = resolvePort(spec, q);
         ByteBuffer info = ByteBuffer.allocateDirect(DpdkDevice.INFO_SIZE + 8).order(ByteOrder.nativeOrder());
