@@ -20,7 +20,9 @@
 #include <jni.h>
 #include <pthread.h>
 #include <sched.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +82,7 @@ struct jmtcp_dpdk_port_info {
     uint32_t rx_cksum;      /* RX IPv4 + TCP checksum offload enabled */
     uint32_t tx_cksum;      /* the port could offload IPv4 + TCP checksums on transmit */
     uint32_t frame_capacity;
+    uint32_t rx_intr;       /* every queue has a receive interrupt fd that idle engines can sleep on */
 };
 
 enum layout_key {
@@ -89,7 +92,7 @@ enum layout_key {
     L_QSTATS_SIZE, L_QSTATS_RX_FOREIGN, L_QSTATS_RX_SEGMENTED, L_QSTATS_RX_BAD_CKSUM,
     L_QSTATS_TX_DROPPED_FULL, L_QSTATS_TX_ALLOC_FAILED, L_QSTATS_TX_SENT,
     L_INFO_SIZE, L_INFO_MAC, L_INFO_MTU, L_INFO_QUEUES, L_INFO_RSS, L_INFO_RX_CKSUM, L_INFO_TX_CKSUM,
-    L_INFO_FRAME_CAPACITY,
+    L_INFO_FRAME_CAPACITY, L_INFO_RX_INTR,
 };
 
 static int layout(int key)
@@ -119,6 +122,7 @@ static int layout(int key)
     case L_INFO_RX_CKSUM: return offsetof(struct jmtcp_dpdk_port_info, rx_cksum);
     case L_INFO_TX_CKSUM: return offsetof(struct jmtcp_dpdk_port_info, tx_cksum);
     case L_INFO_FRAME_CAPACITY: return offsetof(struct jmtcp_dpdk_port_info, frame_capacity);
+    case L_INFO_RX_INTR: return offsetof(struct jmtcp_dpdk_port_info, rx_intr);
     default: return -EINVAL;
     }
 }
@@ -475,6 +479,12 @@ static jint JNICALL ring_pair0(JNIEnv *env, jclass cls, jstring jname, jint queu
 static uint8_t symmetric_key[40];
 
 static struct rte_mempool *pools[RTE_MAX_ETHPORTS][MAX_QUEUES];
+/* Receive interrupt fd per queue, or -1 where the PMD has none (then idle engines nap). */
+static int intr_fds[RTE_MAX_ETHPORTS][MAX_QUEUES];
+/* net_tap's interrupt fd is the TAP fd itself: readable while frames wait, never to be read here */
+static uint8_t intr_level[RTE_MAX_ETHPORTS];
+/* whether the PMD wants rte_eth_dev_rx_intr_enable/disable around a wait */
+static uint8_t intr_arm[RTE_MAX_ETHPORTS];
 
 /*
  * Configures and starts a port: queues rx/tx queue pairs of rxd/txd descriptors, one mempool of
@@ -537,7 +547,13 @@ static jint JNICALL port_open0(JNIEnv *env, jclass cls, jint port, jint queues, 
     if (frame_cap < RTE_MBUF_DEFAULT_DATAROOM) {
         frame_cap = RTE_MBUF_DEFAULT_DATAROOM;
     }
+    /* receive interrupts where the PMD has them (net_tap, most NICs): idle engines then sleep */
+    conf.intr_conf.rxq = 1;
     rc = rte_eth_dev_configure(p, (uint16_t) queues, (uint16_t) queues, &conf);
+    if (rc != 0) {
+        conf.intr_conf.rxq = 0;
+        rc = rte_eth_dev_configure(p, (uint16_t) queues, (uint16_t) queues, &conf);
+    }
     if (rc != 0) {
         goto out;
     }
@@ -579,8 +595,29 @@ static jint JNICALL port_open0(JNIEnv *env, jclass cls, jint port, jint queues, 
     if (rc != 0 && rc != -ENOTSUP) {
         goto out;
     }
-    if ((rc = rte_eth_dev_start(p)) != 0) {
+    if ((rc = rte_eth_dev_start(p)) != 0 && conf.intr_conf.rxq) {
+        /* some PMDs accept the interrupt request at configure time and refuse it at start */
+        conf.intr_conf.rxq = 0;
+        if (rte_eth_dev_configure(p, (uint16_t) queues, (uint16_t) queues, &conf) == 0) {
+            rc = rte_eth_dev_start(p);
+        }
+    }
+    if (rc != 0) {
         goto out;
+    }
+    int rx_intr = conf.intr_conf.rxq;
+    intr_level[p] = strcmp(di.driver_name, "net_tap") == 0;
+    for (int q = 0; q < queues; q++) {
+        int fd = rx_intr ? rte_eth_dev_rx_intr_ctl_q_get_fd(p, (uint16_t) q) : -1;
+        int en = fd >= 0 ? rte_eth_dev_rx_intr_enable(p, (uint16_t) q) : -ENODEV;
+        if (fd < 0 || (en != 0 && en != -ENOTSUP)) {
+            rx_intr = 0;
+        } else if (en == 0) {
+            rte_eth_dev_rx_intr_disable(p, (uint16_t) q);
+        }
+        /* -ENOTSUP with an fd (net_tap): the fd is the queue's own, always armed */
+        intr_arm[p] = en == 0;
+        intr_fds[p][q] = fd;
     }
     rc = rte_eth_promiscuous_enable(p);
     if (rc != 0 && rc != -ENOTSUP) {
@@ -601,6 +638,7 @@ static jint JNICALL port_open0(JNIEnv *env, jclass cls, jint port, jint queues, 
     info->rx_cksum = (uint32_t) rx_cksum;
     info->tx_cksum = (di.tx_offload_capa & tx_ck) == tx_ck;
     info->frame_capacity = frame_cap;
+    info->rx_intr = (uint32_t) rx_intr;
 out:
     pthread_mutex_unlock(&setup_lock);
     return rc;
@@ -796,6 +834,63 @@ static jint JNICALL free_bulk0(JNIEnv *env, jclass cls, jlong handles_addr, jint
     return 0;
 }
 
+/*
+ * Sleeps until the queue's receive interrupt fires, the wakeup eventfd is written, or the timeout
+ * passes. The interrupt is armed before the wait and disarmed after, so a busy engine pays
+ * nothing for it (DPDK's l3fwd-power pattern). Returns 1 for rx, 2 for a wakeup (or both), 0 for
+ * a timeout, or -errno.
+ */
+static jint JNICALL await_rx0(JNIEnv *env, jclass cls, jint port, jint queue, jint efd, jlong timeout_ns)
+{
+    (void) env;
+    (void) cls;
+    int fd = intr_fds[port][queue];
+    if (fd < 0) {
+        return -ENOTSUP;
+    }
+    int arm = intr_arm[port];
+    if (arm && rte_eth_dev_rx_intr_enable((uint16_t) port, (uint16_t) queue) != 0) {
+        return -EIO;
+    }
+    /* a frame that arrived since the engine's last poll would not raise the interrupt on some NICs */
+    if (arm && rte_eth_rx_queue_count((uint16_t) port, (uint16_t) queue) > 0) {
+        rte_eth_dev_rx_intr_disable((uint16_t) port, (uint16_t) queue);
+        return 1;
+    }
+    struct pollfd pf[2] = { { .fd = fd, .events = POLLIN }, { .fd = efd, .events = POLLIN } };
+    if (timeout_ns < 0) {
+        timeout_ns = 0;
+    }
+    struct timespec ts = { .tv_sec = (time_t) (timeout_ns / 1000000000LL), .tv_nsec = (long) (timeout_ns % 1000000000LL) };
+    int r = ppoll(pf, 2, &ts, NULL);
+    int result = 0;
+    if (r > 0) {
+        if (pf[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+            result |= 1;
+            /* NIC interrupt fds (vfio eventfd) count: reset them; net_tap's is the TAP itself, level-triggered */
+            if (!intr_level[port]) {
+                uint64_t c;
+                if (read(fd, &c, sizeof(c)) < 0) {
+                    /* EAGAIN: already drained */
+                }
+            }
+        }
+        if (pf[1].revents & POLLIN) {
+            uint64_t c;
+            if (read(efd, &c, sizeof(c)) < 0) {
+                /* someone else drained it */
+            }
+            result |= 2;
+        }
+    } else if (r < 0 && errno != EINTR) {
+        result = -errno;
+    }
+    if (arm) {
+        rte_eth_dev_rx_intr_disable((uint16_t) port, (uint16_t) queue);
+    }
+    return result;
+}
+
 static jint JNICALL link_up0(JNIEnv *env, jclass cls, jint port)
 {
     (void) env;
@@ -896,6 +991,7 @@ static const JNINativeMethod METHODS[] = {
     { "txBurst0", "(IIJIJIJ)I", (void *) tx_burst0 },
     { "freeBulk0", "(JI)I", (void *) free_bulk0 },
     { "linkUp0", "(I)I", (void *) link_up0 },
+    { "awaitRx0", "(IIIJ)I", (void *) await_rx0 },
     { "stats0", "(I[J)I", (void *) stats0 },
     { "xstats0", "(I)Ljava/lang/String;", (void *) xstats0 },
     { "lcoresArg0", "([B)I", (void *) lcores_arg0 },

@@ -29,8 +29,9 @@ import java.util.function.BooleanSupplier;
  * <p>Checksums: the engine computes transmit checksums itself, so the device does not claim
  * transmit offload ({@link #portCanOffloadTxChecksums()} says whether the port could); frames the
  * NIC flags with a bad IP or TCP checksum are dropped in the shim and counted. Idle engines sleep
- * in short bounded naps ({@code poll-us}), woken early by {@link #wakeup}, because the virtual PMDs
- * here have no receive interrupts.
+ * on the queue's receive interrupt where the PMD has one ({@code net_tap}, NICs), together with an
+ * eventfd that {@link #wakeup} writes; elsewhere ({@code net_ring}, {@code net_memif}) they nap
+ * for at most {@code poll-us}, woken early by {@link #wakeup}.
  *
  * <p>Each queue is driven by one engine thread at a time (the {@link NetDevice} contract).
  * {@link #close} may come from any thread, also while engines still run (e.g. the JVM's shutdown
@@ -58,6 +59,7 @@ public final class DpdkDevice implements NetDevice {
     static final int I_RX_CKSUM;
     static final int I_TX_CKSUM;
     static final int I_FRAME_CAPACITY;
+    static final int I_RX_INTR;
 
     static {
         int abi = DpdkNative.layout0(DpdkNative.L_ABI);
@@ -85,6 +87,7 @@ public final class DpdkDevice implements NetDevice {
         I_RX_CKSUM = DpdkNative.layout0(DpdkNative.L_INFO_RX_CKSUM);
         I_TX_CKSUM = DpdkNative.layout0(DpdkNative.L_INFO_TX_CKSUM);
         I_FRAME_CAPACITY = DpdkNative.layout0(DpdkNative.L_INFO_FRAME_CAPACITY);
+        I_RX_INTR = DpdkNative.layout0(DpdkNative.L_INFO_RX_INTR);
     }
 
     /** Frames one rx burst may return, and one tx crossing may carry. */
@@ -108,6 +111,8 @@ public final class DpdkDevice implements NetDevice {
         final int txBase;
         final int stockBase;
         final Doorbell doorbell = new Doorbell();
+        /** eventfd that {@link #wakeup} writes when the queue sleeps on its receive interrupt, else -1. */
+        int eventFd = -1;
         ByteBuffer[] views = new ByteBuffer[0];
         int pendingFree;
         int stock;
@@ -165,6 +170,7 @@ public final class DpdkDevice implements NetDevice {
     private final boolean portRxChecksum;
     private final int txCapacity;
     private final long pollNanos;
+    private final boolean rxInterrupts;
     private final Queue[] queues;
     private final long[] portStats = new long[7];
     private volatile boolean closed;
@@ -183,10 +189,19 @@ public final class DpdkDevice implements NetDevice {
         // has no per-frame "verified" flag); the shim drops frames the NIC found bad
         this.capabilities = new DeviceCapabilities(mtu, queueCount, false, false, rss, frameCapacity);
         this.txCapacity = mtu + DeviceCapabilities.ETHERNET_HEADER;
+        this.rxInterrupts = info.getInt(I_RX_INTR) != 0;
         this.queues = new Queue[queueCount];
-        for (int q = 0; q < queueCount; q++) {
-            queues[q] = new Queue();
-            queues[q].refresh();
+        try {
+            for (int q = 0; q < queueCount; q++) {
+                queues[q] = new Queue();
+                queues[q].refresh();
+                if (rxInterrupts) {
+                    queues[q].eventFd = (int) Errno.check(Native.eventfd0(), "create the wakeup eventfd of queue " + q);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeEventFds();
+            throw e;
         }
         Dpdk.opened(this);
     }
@@ -379,15 +394,48 @@ public final class DpdkDevice implements NetDevice {
         }
     }
 
+    /** Whether idle engines sleep on the port's receive interrupts (else they nap for {@code poll-us}). */
+    public boolean sleepsOnRxInterrupts() {
+        return rxInterrupts;
+    }
+
     @Override
     public void awaitRx(int queue, long timeoutNanos) {
-        // no receive interrupts on the virtual PMDs: nap briefly, or until wakeup() rings
-        queues[queue].doorbell.sleep(Math.min(timeoutNanos, pollNanos), NEVER_READY);
+        Queue q = queues[queue];
+        if (rxInterrupts) {
+            if (enter(q)) {
+                try {
+                    // errors and EINTR return early, as a spurious wakeup (the SPI allows it)
+                    DpdkNative.awaitRx0(port, queue, q.eventFd, timeoutNanos);
+                } finally {
+                    q.inBurst = 0;
+                }
+            }
+            return;
+        }
+        // no receive interrupts (net_ring, net_memif): nap briefly, or until wakeup() rings
+        q.doorbell.sleep(Math.min(timeoutNanos, pollNanos), NEVER_READY);
     }
 
     @Override
     public void wakeup(int queue) {
-        queues[queue].doorbell.ring();
+        Queue q = queues[queue];
+        if (rxInterrupts) {
+            if (!closed) {
+                Native.wake0(q.eventFd);
+            }
+        } else {
+            q.doorbell.ring();
+        }
+    }
+
+    private void closeEventFds() {
+        for (Queue q : queues) {
+            if (q != null && q.eventFd >= 0) {
+                Native.close0(q.eventFd);
+                q.eventFd = -1;
+            }
+        }
     }
 
     /**
@@ -447,13 +495,17 @@ public final class DpdkDevice implements NetDevice {
         }
         long deadline = System.nanoTime() + 1_000_000_000L;
         for (Queue q : queues) {
+            if (q.eventFd >= 0) {
+                Native.wake0(q.eventFd); // a queue asleep on its interrupt returns at once
+            }
+            q.doorbell.ring();
             while (q.inBurst != 0 && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
                 Thread.yield();
             }
-            q.doorbell.ring();
         }
         DpdkNative.portClose0(port, queues.length);
+        closeEventFds();
         Dpdk.closed(this);
     }
 

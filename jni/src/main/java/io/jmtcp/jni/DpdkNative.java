@@ -41,6 +41,7 @@ final class DpdkNative {
     static final int L_INFO_RX_CKSUM = 21;
     static final int L_INFO_TX_CKSUM = 22;
     static final int L_INFO_FRAME_CAPACITY = 23;
+    static final int L_INFO_RX_INTR = 24;
 
     /** The ABI this Java code was written against; C must report the same. */
     static final int ABI_VERSION = 1;
@@ -83,6 +84,9 @@ final class DpdkNative {
     static native int freeBulk0(long handlesAddress, int n);
 
     static native int linkUp0(int port);
+
+    /** Sleeps on the queue's receive interrupt and {@code eventFd}; 1 rx, 2 wakeup, 0 timeout, or -errno. */
+    static native int awaitRx0(int port, int queue, int eventFd, long timeoutNanos);
 
     static native int stats0(int port, long[] out);
 

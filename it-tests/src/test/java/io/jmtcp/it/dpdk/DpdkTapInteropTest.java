@@ -84,6 +84,21 @@ class DpdkTapInteropTest {
         }
     }
 
+    /** utime + stime of the thread named jmtcp-engine-0 of process pid, in clock ticks. */
+    private static long engineCpuTicks(long pid) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                if (Files.readString(t.resolve("comm")).strip().equals("jmtcp-engine-0")) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    // fields after the parenthesised name: state is field 3, utime 14, stime 15
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        }
+        throw new AssertionError("no jmtcp-engine-0 thread in process " + pid);
+    }
+
     private static Shell.Result stop(Shell.Background serve) {
         Shell.check("kill", "-TERM", Long.toString(serve.pid()));
         return serve.await(Duration.ofSeconds(30));
@@ -110,6 +125,12 @@ class DpdkTapInteropTest {
 
             Shell.Result ping = ns.exec(Duration.ofSeconds(60), "ping", "-c", "50", "-i", "0.02", "-W", "2", JMTCP_IP);
             assertThat(ping.stdout()).as(ping.describe()).contains("50 packets transmitted, 50 received");
+
+            // idle, the engine sleeps on net_tap's receive interrupt (the queue's fd) instead of polling
+            long before = engineCpuTicks(serve.pid());
+            Thread.sleep(2000);
+            long idleTicks = engineCpuTicks(serve.pid()) - before;
+            assertThat(idleTicks).as("engine CPU ticks (1/100 s) in 2 s of idleness").isLessThan(10);
 
             long size = 64L << 20;
             Shell.Result curl = ns.exec(Duration.ofSeconds(180), "sh", "-c",
