@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <jni.h>
 #include <pthread.h>
 #include <sched.h>
@@ -367,7 +368,21 @@ static jint JNICALL eal_cleanup0(JNIEnv *env, jclass cls)
     if (!atomic_compare_exchange_strong(&eal_state, &expected, 3)) {
         return 0;
     }
-    return rte_eal_cleanup();
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+    int rc = rte_eal_cleanup();
+    /*
+     * EAL makes its runtime directory (/var/run/dpdk/<prefix>) even with --no-shconf and leaves it.
+     * rmdir removes it, and then its parent, only when empty: another DPDK process's files stay.
+     */
+    if (dir[0] != 0 && rmdir(dir) == 0) {
+        char *slash = strrchr(dir, '/');
+        if (slash != NULL && slash != dir) {
+            *slash = 0;
+            rmdir(dir);
+        }
+    }
+    return rc;
 }
 
 /* Lists "id name (driver) mac" of every port, one per line, for "no such port" messages. */

@@ -35,6 +35,8 @@ class DpdkMemifTwoProcessTest {
         }
         Prerequisites.check(hasDpdk, "jmtcp.jar with libjmtcp-dpdk.so (built with libdpdk-dev installed)");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path runDir = Path.of("/var/run/dpdk/rte");
+        boolean runDirBefore = Files.exists(runDir);
         Path socket = dir.resolve("memif.sock");
         String memif = "dpdk:net_memif0,socket=" + socket + ",socket-abstract=no,role=";
 
@@ -61,5 +63,8 @@ class DpdkMemifTwoProcessTest {
             assertThat(out.stdout()).as(out.describe()).contains("jmtcp stopped");
         }
         assertThat(Files.exists(socket)).as("memif removes its socket file at close").isFalse();
+        if (!runDirBefore) {
+            assertThat(Files.exists(runDir)).as("EAL's runtime directory is removed at exit").isFalse();
+        }
     }
 }
