@@ -175,6 +175,14 @@ public final class DpdkDevice implements NetDevice {
     private final long[] portStats = new long[7];
     private volatile boolean closed;
 
+    // exception path (queue 0's owner only): a kernel TAP that gets the frames not addressed to us
+    private TapDevice exception;
+    private FrameBatch exceptionOut;
+    private FrameBatch exceptionIn;
+    private FrameBatch exceptionTx;
+    private volatile long toKernel;
+    private volatile long fromKernel;
+
     DpdkDevice(String name, int port, int queueCount, int mtu, long mac, ByteBuffer info, long pollNanos)
             throws IOException {
         this.name = name;
@@ -204,6 +212,27 @@ public final class DpdkDevice implements NetDevice {
             throw e;
         }
         Dpdk.opened(this);
+    }
+
+    /**
+     * Hands the frames this stack does not own to a kernel TAP, and sends what the kernel writes
+     * to it out of the port, so the host keeps its own connectivity on a port DPDK owns (F-Stack's
+     * KNI idea, with the split made by MAC address): unicast frames to another MAC go only to the
+     * kernel, broadcast and multicast frames to both, frames to this stack's MAC only to the stack
+     * (the port is promiscuous; the TAP's kernel side keeps its own MAC). Done on queue 0,
+     * by its owner, with a copy per frame (the slow path); an idle queue 0 then naps at most 1 ms
+     * so the kernel's frames are not held back. Call before the engines start.
+     */
+    void attachException(TapDevice tap) {
+        this.exception = tap;
+        this.exceptionOut = new FrameBatch(BURST_MAX);
+        this.exceptionIn = new FrameBatch(64);
+        this.exceptionTx = new FrameBatch(64);
+    }
+
+    /** Frames handed to the exception TAP, and frames from it sent out of the port. */
+    public long[] exceptionCounters() {
+        return new long[] {toKernel, fromKernel};
     }
 
     /** The DPDK port id. */
@@ -293,12 +322,72 @@ public final class DpdkDevice implements NetDevice {
             q.inBurst = 0;
         }
         ByteBuffer c = q.control;
+        if (exception != null && queue == 0) {
+            return rxWithException(q, batch, got);
+        }
         for (int i = 0; i < got; i++) {
             int d = q.rxBase + i * FRAME;
             batch.add(q.view(c.getInt(d + F_REGION)), c.getInt(d + F_OFFSET), c.getInt(d + F_LENGTH),
                     c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
         }
         return Math.max(got, 0);
+    }
+
+    /** Queue 0's receive with the exception path: splits by destination MAC, then relays the kernel's frames. */
+    private int rxWithException(Queue q, FrameBatch batch, int got) {
+        ByteBuffer c = q.control;
+        int kept = 0;
+        for (int i = 0; i < got; i++) {
+            int d = q.rxBase + i * FRAME;
+            ByteBuffer buf = q.view(c.getInt(d + F_REGION));
+            int off = c.getInt(d + F_OFFSET);
+            int len = c.getInt(d + F_LENGTH);
+            long dst = ((buf.getInt(off) & 0xFFFF_FFFFL) << 16) | (buf.getShort(off + 4) & 0xFFFFL);
+            boolean group = (dst & 0x0100_0000_0000L) != 0; // I/G bit: broadcast or multicast (IEEE 802 8.2)
+            if (group || dst != mac) {
+                int t = exception.txAcquire(0, exceptionOut);
+                if (t >= 0 && len <= exceptionOut.capacity(t)) {
+                    ByteBuffer out = exceptionOut.buffer(t);
+                    int at = exceptionOut.offset(t);
+                    for (int k = 0; k < len; k++) {
+                        out.put(at + k, buf.get(off + k));
+                    }
+                    exceptionOut.length(t, len);
+                    toKernel++;
+                }
+                if (!group) {
+                    release(q, c.getLong(d + F_MBUF));
+                    continue;
+                }
+            }
+            batch.add(buf, off, len, c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
+            kept++;
+        }
+        if (!exceptionOut.isEmpty()) {
+            exception.txBurst(0, exceptionOut);
+        }
+        // the kernel's frames go out of the port on queue 0 (this thread owns its transmit side)
+        int n = exception.rxBurst(0, exceptionIn);
+        for (int i = 0; i < n; i++) {
+            int t = txAcquire(0, exceptionTx);
+            if (t < 0) {
+                break;
+            }
+            int len = Math.min(exceptionIn.length(i), exceptionTx.capacity(t));
+            ByteBuffer in = exceptionIn.buffer(i);
+            ByteBuffer out = exceptionTx.buffer(t);
+            int from = exceptionIn.offset(i);
+            int at = exceptionTx.offset(t);
+            for (int k = 0; k < len; k++) {
+                out.put(at + k, in.get(from + k));
+            }
+            exceptionTx.length(t, len);
+        }
+        exception.rxRelease(0, exceptionIn);
+        if (!exceptionTx.isEmpty()) {
+            fromKernel += txBurst(0, exceptionTx);
+        }
+        return kept;
     }
 
     @Override
@@ -402,6 +491,9 @@ public final class DpdkDevice implements NetDevice {
     @Override
     public void awaitRx(int queue, long timeoutNanos) {
         Queue q = queues[queue];
+        if (exception != null && queue == 0) {
+            timeoutNanos = exceptionCap(timeoutNanos);
+        }
         if (rxInterrupts) {
             if (enter(q)) {
                 try {
@@ -415,6 +507,10 @@ public final class DpdkDevice implements NetDevice {
         }
         // no receive interrupts (net_ring, net_memif): nap briefly, or until wakeup() rings
         q.doorbell.sleep(Math.min(timeoutNanos, pollNanos), NEVER_READY);
+    }
+
+    private static long exceptionCap(long timeoutNanos) {
+        return Math.min(timeoutNanos, 1_000_000L);
     }
 
     @Override
@@ -506,6 +602,9 @@ public final class DpdkDevice implements NetDevice {
         }
         DpdkNative.portClose0(port, queues.length);
         closeEventFds();
+        if (exception != null) {
+            exception.close();
+        }
         Dpdk.closed(this);
     }
 

@@ -25,14 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * jmtcp's own parameters: {@code queues=N}, {@code rxd=N}, {@code txd=N}, {@code mbufs=N},
  * {@code mtu=M}, {@code mac=02:..} (the stack's MAC; default the port's, except for
  * {@code net_tap}, whose kernel side shares the port's MAC, and ports without one such as
- * {@code net_ring}, where a stable one derived from the name is used; the port is promiscuous), {@code poll-us=N} (longest idle nap, default 100). EAL arguments, descriptor and
+ * {@code net_ring}, where a stable one derived from the name is used; the port is promiscuous), {@code poll-us=N} (longest idle nap, default 100),
+ * {@code exception=<ifname>} (a kernel TAP that receives the frames not addressed to the stack's
+ * MAC, and whose frames go out of the port: {@link DpdkDevice#attachException}). EAL arguments, descriptor and
  * mempool defaults come from the {@code jmtcp.dpdk.*} configuration keys.
  *
  * <p>Without DPDK in the build, opening fails with "install libdpdk-dev and rebuild".
  */
 public final class DpdkDeviceProvider implements NetDeviceProvider {
 
-    private static final String[] OWN = {"queues", "rxd", "txd", "mbufs", "mtu", "mac", "poll-us"};
+    private static final String[] OWN = {"queues", "rxd", "txd", "mbufs", "mtu", "mac", "poll-us", "exception"};
     private static final Map<String, int[]> RING_PAIRS = new ConcurrentHashMap<>();
 
     /** Default IP MTU of a DPDK device. */
@@ -107,12 +109,33 @@ public final class DpdkDeviceProvider implements NetDeviceProvider {
         long mac = macOverride != null ? macOverride
                 : spec.name().startsWith("net_tap") || portMac == 0 ? TapDevice.stableMac("dpdk:" + spec.name())
                 : portMac;
+        String exceptionTap = spec.params().get("exception");
+        if (exceptionTap != null) {
+            try {
+                TapDevice.requireInterfaceName(exceptionTap);
+            } catch (IllegalArgumentException e) {
+                DpdkNative.portClose0(port, q);
+                throw new IllegalArgumentException("device '" + spec + "': exception=" + e.getMessage());
+            }
+        }
+        DpdkDevice device;
         try {
-            return new DpdkDevice("dpdk:" + spec.name(), port, q, m, mac, info, pollMicros * 1000L);
+            device = new DpdkDevice("dpdk:" + spec.name(), port, q, m, mac, info, pollMicros * 1000L);
         } catch (IOException e) {
             DpdkNative.portClose0(port, q);
             throw new UncheckedIOException("device '" + spec + "': " + e.getMessage(), e);
         }
+        if (exceptionTap != null) {
+            try {
+                // the kernel side keeps its own (random) MAC: the port is promiscuous, frames to it are not ours
+                device.attachException(TapDevice.open(exceptionTap, 1, m, mac, 256));
+            } catch (IOException | RuntimeException e) {
+                device.close();
+                throw new UncheckedIOException("device '" + spec + "': exception path: " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e));
+            }
+        }
+        return device;
     }
 
     private static UncheckedIOException failed(DeviceSpec spec, IOException e) {

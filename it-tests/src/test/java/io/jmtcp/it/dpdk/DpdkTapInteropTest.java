@@ -178,6 +178,50 @@ class DpdkTapInteropTest {
     }
 
     @Test
+    void exceptionPathGivesTheKernelTheFramesNotAddressedToJmtcp() throws Exception {
+        Prerequisites.requireCommands("busybox");
+        String ifname = ifname();
+        String exc = "jexc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+        try (Netns ns = Netns.create(); Netns host = Netns.create()) {
+            Shell.Background serve = serve(ns, "dpdk:net_tap0,iface=" + ifname + ",exception=" + exc);
+            // the exception TAP stands for the host's own kernel on a DPDK-owned NIC: another namespace here
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!ns.exec("ip", "link", "show", "dev", exc).ok()) {
+                assertThat(serve.isAlive()).as("serve is running").isTrue();
+                assertThat(System.nanoTime() < deadline).as("exception TAP within 60 s").isTrue();
+                Thread.sleep(50);
+            }
+            ns.exec("ip", "link", "set", "dev", exc, "netns", host.name()).orThrow();
+            host.configure(exc, "198.18.0.3/24");
+            kernelSide(ns, ifname, serve);
+
+            Shell.Result toHost = ns.exec(Duration.ofSeconds(30), "ping", "-c", "10", "-i", "0.05", "-W", "2", "198.18.0.3");
+            assertThat(toHost.stdout()).as(toHost.describe()).contains("10 packets transmitted, 10 received");
+            Shell.Result toJmtcp = ns.exec(Duration.ofSeconds(30), "ping", "-c", "10", "-i", "0.05", "-W", "2", JMTCP_IP);
+            assertThat(toJmtcp.stdout()).as(toJmtcp.describe()).contains("10 packets transmitted, 10 received");
+
+            // TCP to the host's kernel crosses the port and the exception TAP; jmtcp's own TCP still works
+            Path received = Files.createTempFile("jmtcp-exc-", ".txt");
+            try {
+                Shell.Background listener = host.start("sh", "-c", "busybox nc -l -p 9999 > " + received);
+                Thread.sleep(300);
+                Shell.Result send = ns.exec(Duration.ofSeconds(20), "sh", "-c",
+                        "echo through-the-exception-path | busybox nc -w 2 198.18.0.3 9999");
+                assertThat(send.ok()).as(send.describe()).isTrue();
+                listener.await(Duration.ofSeconds(10));
+                assertThat(Files.readString(received)).contains("through-the-exception-path");
+            } finally {
+                Files.deleteIfExists(received);
+            }
+            Shell.Result curl = ns.exec(Duration.ofSeconds(30), "curl", "-sSf", "http://" + JMTCP_IP + ":8080/");
+            assertThat(curl.stdout()).as(curl.describe()).contains("jmtcp HTTP/1.1 responder");
+
+            stop(serve);
+            assertThat(host.exec("ip", "link", "show", "dev", exc).ok()).as("the exception TAP is gone").isFalse();
+        }
+    }
+
+    @Test
     void badEalArgumentsAndUnknownPortFailClearlyAndLeaveNothing() throws Exception {
         String ifname = ifname();
         try (Netns ns = Netns.create()) {
