@@ -5,6 +5,7 @@ import io.jmtcp.engine.services.DiscardService;
 import io.jmtcp.engine.services.EchoService;
 import io.jmtcp.engine.services.HttpResponder;
 import io.jmtcp.engine.services.TcpService;
+import io.jmtcp.engine.stack.Engine;
 import io.jmtcp.engine.stack.Stack;
 import io.jmtcp.engine.stats.Counter;
 import java.io.PrintWriter;
@@ -212,9 +213,19 @@ final class ServeCommand implements Callable<Integer> {
             for (TcpService s : services) {
                 s.close();
             }
+            Engine[] engines = stack.engines();
             stack.close();
             out.println("jmtcp stopped; counters:");
             out.print(CounterTable.format(stack.counters()));
+            if (engines.length > 1) {
+                // which engine carried what: with several queues the device (or its RSS) spreads flows
+                for (int e = 0; e < engines.length; e++) {
+                    var c = engines[e].counters();
+                    out.println(String.format(Locale.ROOT, "engine %d: rx %d frames, tx %d frames, %d passive opens,"
+                            + " %d active opens", e, c.get(Counter.RX_FRAMES), c.get(Counter.TX_FRAMES),
+                            c.get(Counter.TCP_PASSIVE_OPENS), c.get(Counter.TCP_ACTIVE_OPENS)));
+                }
+            }
             out.flush();
         }
     }

@@ -29,9 +29,14 @@ public final class NativeLibrary {
     /** Name of the TAP library file. */
     public static final String LIBRARY_FILE = "libjmtcp.so";
 
+    /** Name of the DPDK library file, present only when the build found libdpdk. */
+    public static final String DPDK_LIBRARY_FILE = "libjmtcp-dpdk.so";
+
     private static final Object LOCK = new Object();
     private static volatile Path loadedFrom;
     private static volatile Throwable failure;
+    private static volatile Path dpdkLoadedFrom;
+    private static volatile Throwable dpdkFailure;
 
     private NativeLibrary() {}
 
@@ -67,7 +72,7 @@ public final class NativeLibrary {
                 throw linkError(failure.getMessage(), failure);
             }
             try {
-                Path path = locate();
+                Path path = locate(LIBRARY_FILE);
                 System.load(path.toString());
                 loadedFrom = path;
             } catch (UnsatisfiedLinkError | IOException | RuntimeException e) {
@@ -75,6 +80,48 @@ public final class NativeLibrary {
                 throw linkError(e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Loads libjmtcp-dpdk (jmtcp's DPDK shim) if it is not loaded yet. The library exists only in
+     * builds that found libdpdk through pkg-config; otherwise this fails with a message saying how
+     * to get it. After a failure every later call fails the same way.
+     *
+     * @throws UnsatisfiedLinkError e.g. {@code DPDK support is not in this build of jmtcp: install
+     *     libdpdk-dev and rebuild}
+     */
+    public static void loadDpdk() {
+        if (dpdkLoadedFrom != null) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (dpdkLoadedFrom != null) {
+                return;
+            }
+            if (dpdkFailure != null) {
+                throw linkError(dpdkFailure.getMessage(), dpdkFailure);
+            }
+            try {
+                if (platformSupported() && NativeLibrary.class.getResource(
+                        "native/" + PLATFORM + "/" + DPDK_LIBRARY_FILE) == null) {
+                    throw new IOException("DPDK support is not in this build of jmtcp (no "
+                            + DPDK_LIBRARY_FILE + " in the jar; pkg-config found no libdpdk when it was built):"
+                            + " install libdpdk-dev and rebuild");
+                }
+                Path path = locate(DPDK_LIBRARY_FILE);
+                System.load(path.toString());
+                dpdkLoadedFrom = path;
+            } catch (UnsatisfiedLinkError | IOException | RuntimeException e) {
+                dpdkFailure = e;
+                throw linkError(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Whether this jar carries the DPDK shim (the build found libdpdk). Loads nothing. */
+    public static boolean hasDpdk() {
+        return platformSupported()
+                && NativeLibrary.class.getResource("native/" + PLATFORM + "/" + DPDK_LIBRARY_FILE) != null;
     }
 
     /** Whether {@link #load()} has succeeded. */
@@ -93,8 +140,8 @@ public final class NativeLibrary {
         return e;
     }
 
-    private static Path locate() throws IOException {
-        String resource = "native/" + PLATFORM + "/" + LIBRARY_FILE;
+    private static Path locate(String fileName) throws IOException {
+        String resource = "native/" + PLATFORM + "/" + fileName;
         if (!platformSupported()) {
             throw new IOException("libjmtcp not found for " + runningPlatform()
                     + ": this jar carries a library for " + PLATFORM + " only");
@@ -115,7 +162,7 @@ public final class NativeLibrary {
         // other user can swap the file between the copy and System.load.
         Path dir = Files.createTempDirectory("jmtcp-native-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path file = dir.resolve(LIBRARY_FILE);
+        Path file = dir.resolve(fileName);
         // deleteOnExit runs in reverse order of registration: the file first, then its directory
         dir.toFile().deleteOnExit();
         file.toFile().deleteOnExit();

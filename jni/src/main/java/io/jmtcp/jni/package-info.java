@@ -1,7 +1,10 @@
 /**
- * Native devices through libjmtcp, a small C library shipped inside this jar: the Linux TAP
- * device ({@link io.jmtcp.jni.TapDevice}, scheme {@code tap}) now, DPDK later (in its own
- * library, built only where DPDK is installed).
+ * Native devices through small C libraries shipped inside this jar: the Linux TAP device
+ * ({@link io.jmtcp.jni.TapDevice}, scheme {@code tap}, libjmtcp) and any DPDK ethdev port
+ * ({@link io.jmtcp.jni.DpdkDevice}, scheme {@code dpdk}, libjmtcp-dpdk, built only when
+ * pkg-config finds libdpdk; without it, opening a {@code dpdk:} device fails with "install
+ * libdpdk-dev and rebuild"). DPDK's EAL is process-wide: {@link io.jmtcp.jni.Dpdk} initialises it
+ * once, off the JVM's threads, and cleans it up at exit.
  *
  * <p>Contract: every native is named {@code *0}, takes addresses and lengths as {@code long}/
  * {@code int}, returns a negative errno on failure, and costs one JNI crossing per burst, never

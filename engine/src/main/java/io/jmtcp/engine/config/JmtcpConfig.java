@@ -35,7 +35,7 @@ public final class JmtcpConfig {
     public static final String CONFIG_FILE_KEY = "jmtcp.config";
 
     public static final ConfigKey<DeviceSpec> DEVICE = key("jmtcp.device", "loopback",
-            "loopback[,slots=N] | shm:<path>[,slots=N][,frame=BYTES] | tap:<ifname>[,queues=N][,mtu=M][,mac=X] | dpdk:<port>",
+            "loopback[,slots=N] | shm:<path>[,slots=N][,frame=BYTES] | tap:<ifname>[,queues=N][,mtu=M][,mac=X] | dpdk:<port-id|vdev|rings:NAME:a|b>[,vdev-args][,queues=N]",
             "The network device the stack runs on.", DeviceSpec::parse);
     public static final ConfigKey<Cidr> IP = key("jmtcp.ip", "127.0.0.1/8", "a.b.c.d/prefix",
             "The stack's IPv4 address and subnet on its device.", Cidr::parse);
@@ -173,6 +173,26 @@ public final class JmtcpConfig {
             s -> durationIn(s, 0L, 600_000_000_000L));
     public static final ConfigKey<Boolean> JMX = key("jmtcp.jmx", "true", "true | false",
             "Publish an MBean per engine (counters, endpoints) under io.jmtcp:type=Engine.", JmtcpConfig::bool);
+    public static final ConfigKey<String> DPDK_EAL = key("jmtcp.dpdk.eal",
+            "--no-huge -m 256 --no-pci --no-shconf --no-telemetry",
+            "DPDK EAL arguments separated by spaces (no program name); without -l/-c/--lcores jmtcp adds"
+                    + " --lcores covering this process's CPUs",
+            "Arguments for DPDK's rte_eal_init, used once per process by dpdk: devices (--vdev adds virtual ports).",
+            s -> {
+                if (s.isBlank()) {
+                    throw new IllegalArgumentException();
+                }
+                return s.trim();
+            });
+    public static final ConfigKey<Integer> DPDK_RX_DESCRIPTORS = key("jmtcp.dpdk.rx-descriptors", "1024",
+            "64..32768, a power of two", "Receive descriptors per DPDK queue (the PMD may round them).",
+            s -> powerOfTwoIn(s, 64, 32768));
+    public static final ConfigKey<Integer> DPDK_TX_DESCRIPTORS = key("jmtcp.dpdk.tx-descriptors", "1024",
+            "64..32768, a power of two", "Transmit descriptors per DPDK queue (the PMD may round them).",
+            s -> powerOfTwoIn(s, 64, 32768));
+    public static final ConfigKey<Integer> DPDK_MBUFS = key("jmtcp.dpdk.mbufs", "8191", "1024..1048575",
+            "Mbufs in each DPDK queue's mempool: more than rx + tx descriptors plus frames in flight"
+                    + " (2^n - 1 uses the mempool ring best).", s -> intIn(s, 1024, 1048575, 1024));
     public static final ConfigKey<String> NAME = key("jmtcp.name", "jmtcp", "[A-Za-z0-9_.-]{1,64}",
             "Name of this stack in thread names and JMX object names.", s -> {
                 if (!s.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -289,6 +309,20 @@ public final class JmtcpConfig {
         return texts.get(key.name());
     }
 
+    /**
+     * The texts of every key whose name starts with {@code prefix} (e.g. {@code "jmtcp.dpdk."}), for
+     * device providers that take settings beyond the device string.
+     */
+    public Map<String, String> textsUnder(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        texts.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k, v);
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
     /** A copy with some keys replaced (validated like any other source). */
     public JmtcpConfig with(Map<String, String> overrides) {
         Map<String, String> merged = new LinkedHashMap<>(texts);
@@ -318,6 +352,14 @@ public final class JmtcpConfig {
         ConfigKey<T> k = new ConfigKey<>(name, def, allowed, doc, parser);
         KEYS.put(name, k);
         return k;
+    }
+
+    static int powerOfTwoIn(String s, int min, int max) {
+        int v = intIn(s, min, max, min);
+        if (Integer.bitCount(v) != 1) {
+            throw new IllegalArgumentException();
+        }
+        return v;
     }
 
     static int intIn(String s, int min, int max, int minNonZero) {

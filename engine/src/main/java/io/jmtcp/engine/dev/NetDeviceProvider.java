@@ -22,4 +22,13 @@ public interface NetDeviceProvider {
      * @throws java.io.UncheckedIOException when the device cannot be opened
      */
     NetDevice open(DeviceSpec spec, int queues, int mtu);
+
+    /**
+     * Opens the device with the stack's configuration at hand: {@code settings} maps configuration
+     * keys (already validated, e.g. {@code jmtcp.dpdk.eal}) to their texts. Devices that need no
+     * settings beyond the device string keep this default.
+     */
+    default NetDevice open(DeviceSpec spec, int queues, int mtu, java.util.Map<String, String> settings) {
+        return open(spec, queues, mtu);
+    }
 }

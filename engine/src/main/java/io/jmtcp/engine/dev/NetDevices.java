@@ -49,6 +49,16 @@ public final class NetDevices {
      * @throws IllegalArgumentException for an unknown scheme (listing the known ones) or a bad spec
      */
     public static NetDevice open(String deviceString, int queues, int mtu) {
+        return open(deviceString, queues, mtu, Map.of());
+    }
+
+    /**
+     * Opens the device a string names, handing the provider configuration texts it may need
+     * (see {@link NetDeviceProvider#open(DeviceSpec, int, int, Map)}).
+     *
+     * @throws IllegalArgumentException for an unknown scheme (listing the known ones) or a bad spec
+     */
+    public static NetDevice open(String deviceString, int queues, int mtu, Map<String, String> settings) {
         DeviceSpec spec = DeviceSpec.parse(deviceString);
         Map<String, NetDeviceProvider> all = providers();
         NetDeviceProvider p = all.get(spec.scheme());
@@ -61,6 +71,6 @@ public final class NetDevices {
             throw new IllegalArgumentException(
                     "unknown device '" + spec.scheme() + "'" + hint + "; available:" + known);
         }
-        return p.open(spec, queues, mtu);
+        return p.open(spec, queues, mtu, settings);
     }
 }

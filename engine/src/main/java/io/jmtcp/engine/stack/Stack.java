@@ -126,7 +126,7 @@ public final class Stack implements AutoCloseable {
     /** Opens the configured device and starts one thread per engine. */
     public static Stack start(JmtcpConfig config) {
         NetDevice device = NetDevices.open(config.text(JmtcpConfig.DEVICE), config.get(JmtcpConfig.ENGINES),
-                config.get(JmtcpConfig.MTU));
+                config.get(JmtcpConfig.MTU), config.textsUnder("jmtcp.dpdk."));
         try {
             if (config.get(JmtcpConfig.FAULT).isPresent()) {
                 device = new FaultInjectingDevice(device, config.get(JmtcpConfig.FAULT).get());
