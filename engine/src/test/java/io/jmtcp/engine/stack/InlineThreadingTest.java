@@ -131,4 +131,63 @@ class InlineThreadingTest {
             assertThat(stack.counter(Counter.TCP_KEEPALIVE_PROBES)).isGreaterThan(probes);
         }
     }
+
+    /**
+     * Hand-over churn: a holder that leaves an idle loopback engine wakes no contender (nothing
+     * can reach that engine except work a thread submits, or a timer the backstop serves); work
+     * submitted later still reaches the contender promptly (the submit wakes it to run the engine,
+     * the backstop would within a millisecond).
+     */
+    @Test
+    void leavingAnIdleEngineWakesNoContenderAndLaterWorkStillReachesIt() throws Exception {
+        try (Stack stack = start("inline", "0", 1)) {
+            TcpSocket listener = stack.listen(0, 7302, 16);
+            TcpSocket client = stack.connect(LO, 7302);
+            assertThat(client.awaitConnected(FIVE_SECONDS)).isEqualTo(Waiter.READY);
+            assertThat(listener.awaitAcceptable(FIVE_SECONDS)).isEqualTo(Waiter.READY);
+            TcpSocket server = listener.accept();
+            DutyToken token = stack.engine(0).inlineToken();
+
+            // A: holds the token, asleep on the device, until released
+            java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread holder = new Thread(() -> {
+                long end = System.nanoTime() + FIVE_SECONDS;
+                while (!release.get() && System.nanoTime() - end < 0) {
+                    EngineAssistant.instance().await(release::get, true, end);
+                }
+            }, "holder");
+            holder.start();
+            long deadline = System.nanoTime() + FIVE_SECONDS;
+            while (!token.heldBy(holder) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(token.heldBy(holder)).isTrue();
+
+            // B: a blocked read of data that has not been sent: a contender while A holds the token
+            int[] outcome = {-1};
+            Thread reader = new Thread(() -> outcome[0] = server.awaitReadable(FIVE_SECONDS), "reader");
+            reader.start();
+            while (reader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(token.heldBy(holder)).as("the reader contends, the holder keeps the token").isTrue();
+
+            release.set(true);
+            stack.engine(0).device().wakeup(0);
+            holder.join(5000);
+            assertThat(holder.isAlive()).isFalse();
+            for (int i = 0; i < 50; i++) { // 100 ms: the reader stays parked, never woken to drive
+                assertThat(token.heldBy(reader)).as("reader woken to drive an idle engine").isFalse();
+                Thread.sleep(2);
+            }
+            assertThat(reader.isAlive()).isTrue();
+
+            long t0 = System.nanoTime();
+            client.write(ByteBuffer.wrap(new byte[] {7}));
+            reader.join(5000);
+            assertThat(outcome[0]).isEqualTo(Waiter.READY);
+            assertThat(System.nanoTime() - t0).as("the contender got the data promptly").isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(server.isReadable()).isTrue();
+        }
+    }
 }
