@@ -35,6 +35,24 @@ final class DutyToken {
         engine.inlineToken(this);
     }
 
+    /** The holder while it sleeps on the engine's device (EngineAssistant.drive), else null. */
+    private volatile Thread deviceSleeper;
+
+    void deviceSleeper(Thread t) {
+        deviceSleeper = t;
+    }
+
+    Thread deviceSleeper() {
+        return deviceSleeper;
+    }
+
+    /** Rings the engine's device if {@code t} sleeps on it (an unpark may not reach it there). */
+    void wakeIfSleeping(Thread t) {
+        if (deviceSleeper == t) {
+            engine.device().wakeup(engine.queue());
+        }
+    }
+
     boolean selfContained() {
         return selfContained;
     }

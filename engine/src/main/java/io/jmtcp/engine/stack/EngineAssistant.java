@@ -266,6 +266,9 @@ final class EngineAssistant implements ParkAssist.Assistant {
             if (timed) {
                 sleep = Math.min(sleep, deadline - now);
             }
+            // announced before the last look at done: a signaller publishes, then reads the
+            // announcement (ParkAssist.unpark), so one of the two sees the other
+            sleeper.deviceSleeper(self);
             if (sleep > 0 && !done.getAsBoolean()) {
                 try {
                     e.device().awaitRx(e.queue(), sleep);
@@ -278,6 +281,15 @@ final class EngineAssistant implements ParkAssist.Assistant {
                     }
                 }
             }
+            sleeper.deviceSleeper(null);
+        }
+    }
+
+    @Override
+    public void wake(Thread t) {
+        DutyToken[] ts = tokens;
+        for (int i = 0, n = Math.min(ts.length, 64); i < n; i++) {
+            ts[i].wakeIfSleeping(t);
         }
     }
 

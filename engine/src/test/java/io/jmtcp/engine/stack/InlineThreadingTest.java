@@ -190,4 +190,67 @@ class InlineThreadingTest {
             assertThat(server.isReadable()).isTrue();
         }
     }
+
+    /**
+     * A device an unpark does not wake (as a TAP fd in poll): only its wakeup ends a sleep, and
+     * (unlike a real device) it ignores the timeout, so a missing ring shows as a hang.
+     */
+    private static final class FdLikeDevice extends io.jmtcp.engine.dev.ForwardingDevice {
+        final java.util.concurrent.atomic.AtomicInteger wakeups = new java.util.concurrent.atomic.AtomicInteger();
+        private final Object bell = new Object();
+
+        FdLikeDevice() {
+            super(new io.jmtcp.engine.dev.LoopbackDevice(1500, 1, 256), "fd-like");
+        }
+
+        @Override
+        public void awaitRx(int queue, long timeoutNanos) {
+            synchronized (bell) {
+                try {
+                    bell.wait(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void wakeup(int queue) {
+            wakeups.incrementAndGet();
+            synchronized (bell) {
+                bell.notifyAll();
+            }
+            super.wakeup(queue);
+        }
+    }
+
+    /**
+     * A thread running the engine inline sleeps on its device, where an unpark may not reach it
+     * (a TAP fd in poll): a signal from outside any duty cycle (a close, a selector wakeup, a
+     * kernel channel's completion) must ring the device, not only unpark the thread.
+     */
+    @Test
+    void signalToAThreadAsleepOnTheDeviceRingsTheDevice() throws Exception {
+        FdLikeDevice device = new FdLikeDevice();
+        try (Stack stack = Stack.start(JmtcpConfig.of(Map.of("jmx", "false", "name", "fdlike", "threading", "inline")), device)) {
+            DutyToken token = stack.engine(0).inlineToken();
+            Waiter waiter = new Waiter();
+            int[] outcome = {-1};
+            Thread waiting = new Thread(() -> outcome[0] = waiter.await(Waiter.READER, () -> false, FIVE_SECONDS), "waiting");
+            waiting.start();
+            long deadline = System.nanoTime() + FIVE_SECONDS;
+            while (token.deviceSleeper() != waiting && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(token.deviceSleeper()).as("the waiting thread sleeps on the device").isSameAs(waiting);
+            while (waiting.getState() != Thread.State.TIMED_WAITING && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            long t0 = System.nanoTime();
+            waiter.close(); // from this thread, outside any duty cycle
+            waiting.join(3000);
+            assertThat(outcome[0]).as("the close reached the thread asleep on the device").isEqualTo(Waiter.CLOSED);
+            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(2));
+        }
+    }
 }

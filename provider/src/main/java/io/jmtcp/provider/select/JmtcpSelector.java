@@ -332,7 +332,7 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         if (waiting) {
             Thread t = selectingThread;
             if (t != null) {
-                LockSupport.unpark(t);
+                ParkAssist.unpark(t); // also rings the device an inline selecting thread sleeps on
             }
         }
     }
@@ -346,7 +346,7 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         if (waiting) {
             Thread t = selectingThread;
             if (t != null) {
-                LockSupport.unpark(t);
+                ParkAssist.unpark(t); // also rings the device an inline selecting thread sleeps on
             }
         }
         return this;
