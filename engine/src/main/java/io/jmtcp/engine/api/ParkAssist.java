@@ -1,5 +1,6 @@
 package io.jmtcp.engine.api;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,6 +31,13 @@ public final class ParkAssist {
          *         condition and calls again instead of parking); false to have the caller park
          */
         boolean await(BooleanSupplier done, boolean timed, long deadlineNanos);
+
+        /**
+         * Wakes {@code t} if it sleeps on a device for this assistant (a TAP fd in poll does not
+         * return on an unpark); {@link ParkAssist#unpark} has already unparked it.
+         */
+        default void wake(Thread t) {
+        }
     }
 
     private static volatile Assistant assistant;
@@ -40,6 +48,19 @@ public final class ParkAssist {
     /** Installs (or, with null, removes) the JVM's assistant. */
     public static void install(Assistant a) {
         assistant = a;
+    }
+
+    /**
+     * Wakes a thread that waits for the stack: unparks it and, when it runs engines inline asleep
+     * on a device that an unpark does not reach, rings that device. Signallers (readiness,
+     * selector wakeups, closes) call this in place of {@link LockSupport#unpark}. Any thread.
+     */
+    public static void unpark(Thread t) {
+        LockSupport.unpark(t);
+        Assistant a = assistant;
+        if (a != null) {
+            a.wake(t);
+        }
     }
 
     /**

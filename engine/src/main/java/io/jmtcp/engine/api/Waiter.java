@@ -157,13 +157,13 @@ public final class Waiter {
         if ((slots & READER) != 0) {
             Thread t = (Thread) READER_THREAD.getVolatile(this);
             if (t != null) {
-                LockSupport.unpark(t);
+                ParkAssist.unpark(t);
             }
         }
         if ((slots & WRITER) != 0) {
             Thread t = (Thread) WRITER_THREAD.getVolatile(this);
             if (t != null) {
-                LockSupport.unpark(t);
+                ParkAssist.unpark(t);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.jmtcp.engine.stack;
 
+import io.jmtcp.engine.dev.LoopbackDevice;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.AgentTerminationException;
 
@@ -20,8 +22,53 @@ final class DutyToken {
     private volatile long cycles;
     private volatile boolean failureReported;
 
+    /**
+     * Whether the engine's device receives only what the engine itself transmitted (loopback): an
+     * idle engine on it stays idle until a thread submits work or a timer falls due, so a thread
+     * that leaves it idle need not wake another to watch it.
+     */
+    private final boolean selfContained;
+
     DutyToken(Engine engine) {
         this.engine = engine;
+        this.selfContained = engine.device() instanceof LoopbackDevice;
+        engine.inlineToken(this);
+    }
+
+    /** The holder while it sleeps on the engine's device (EngineAssistant.drive), else null. */
+    private volatile Thread deviceSleeper;
+
+    void deviceSleeper(Thread t) {
+        deviceSleeper = t;
+    }
+
+    Thread deviceSleeper() {
+        return deviceSleeper;
+    }
+
+    /** Rings the engine's device if {@code t} sleeps on it (an unpark may not reach it there). */
+    void wakeIfSleeping(Thread t) {
+        if (deviceSleeper == t) {
+            engine.device().wakeup(engine.queue());
+        }
+    }
+
+    boolean selfContained() {
+        return selfContained;
+    }
+
+    /**
+     * An application thread handed the engine work (Engine.submit, after the device wakeup that
+     * rouses a holder asleep on the device): if nobody holds the token, a waiting thread is woken
+     * to run it, since a holder that left an idle engine woke nobody. The fence orders the
+     * command's publication before the token read; the leaving holder frees the token (a CAS)
+     * before it looks at the command queue, so one of the two sees the other.
+     */
+    void workSubmitted() {
+        VarHandle.fullFence();
+        if (owner.get() == null) {
+            EngineAssistant.instance().handOver();
+        }
     }
 
     Engine engine() {

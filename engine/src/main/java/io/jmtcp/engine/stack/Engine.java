@@ -86,6 +86,11 @@ public final class Engine implements Agent {
     private long now;
     private volatile StopRequest stopRequest;
     private volatile boolean stopped;
+    /**
+     * Inline mode only (DESIGN.md 3.4): the engine's duty-cycle token, told when an application
+     * thread hands the engine work so a waiting thread runs it if nobody holds the token.
+     */
+    private volatile DutyToken inlineToken;
     private volatile Throwable failure;
     private volatile String stopDetail;
     private StopListener stopListener = (e, cause, fatal) -> { };
@@ -487,7 +492,21 @@ public final class Engine implements Agent {
             return false;
         }
         device.wakeup(queue);
+        DutyToken t = inlineToken;
+        if (t != null) {
+            t.workSubmitted();
+        }
         return true;
+    }
+
+    /** Inline mode: the token to tell about submitted work. Before the engine runs. */
+    void inlineToken(DutyToken token) {
+        this.inlineToken = token;
+    }
+
+    /** Inline mode: the engine's duty-cycle token; null for a dedicated engine. */
+    DutyToken inlineToken() {
+        return inlineToken;
     }
 
     /**

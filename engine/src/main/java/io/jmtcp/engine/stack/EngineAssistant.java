@@ -21,9 +21,15 @@ import java.util.function.BooleanSupplier;
  * else for the busy-poll time) and then sleeps on the device of an engine it holds, as a
  * dedicated engine thread does, so a frame, a request posted by another thread or a timer wakes
  * it. A thread that finds every token taken parks as a <em>contender</em>; the holder's cycles
- * wake it through the usual signals when its condition holds, and a holder that leaves hands its
- * tokens on by unparking one contender, so while any thread waits, some thread runs the engines.
- * When no thread waits, the stack's backstop ({@link InlineEngines}) runs them.</li>
+ * wake it through the usual signals when its condition holds. A holder that leaves first runs a
+ * few cycles to leave its engines idle, and hands its tokens on (unparks one contender) only when
+ * someone must run them: work remains, a command is queued, or the device takes frames from
+ * outside the JVM (TAP, shm, a pair). An idle engine on a loopback device can get work only from
+ * a thread's submit, which wakes a contender if nobody holds the token
+ * ({@link DutyToken#workSubmitted}), or from a timer, which the backstop serves; so in a
+ * request/response exchange only the thread whose data arrived is woken, not a thread taking
+ * turns at the token. When no thread waits, the stack's backstop ({@link InlineEngines}) runs
+ * the engines.</li>
  * </ul>
  *
  * <p>A thread already holding a token (a wait started from inside a duty cycle) is never given
@@ -40,6 +46,8 @@ final class EngineAssistant implements ParkAssist.Assistant {
     private static final long SLEEP_SLICE_NANOS = 1_000_000;
     /** The same when holding engines of several queues: only one queue's device can be slept on. */
     private static final long MULTI_SLEEP_SLICE_NANOS = 100_000;
+    /** Cycles a leaving holder runs at most to leave its engines idle. */
+    private static final int SETTLE_CYCLES = 4;
     /** Contender slots; a contender that finds them full parks in slices instead of waiting for a hand-off. */
     private static final int CONTENDER_SLOTS = 64;
 
@@ -150,16 +158,50 @@ final class EngineAssistant implements ParkAssist.Assistant {
         if (held == 0) {
             return contend(ts, n, self, done, timed, deadline, polling);
         }
+        boolean busy = true;
         try {
-            return drive(ts, held, self, done, timed, deadline);
+            boolean r = drive(ts, held, self, done, timed, deadline);
+            busy = settle(ts, held);
+            return r;
         } finally {
+            boolean wake = busy;
             for (int i = 0; i < n; i++) {
                 if ((held & (1L << i)) != 0) {
                     ts[i].release(self);
+                    wake |= !ts[i].selfContained();
                 }
             }
-            handOver();
+            // after the releasing CAS, so a command submitted meanwhile is seen here or its
+            // submitter sees the token free (DutyToken.workSubmitted)
+            for (int i = 0; i < n && !wake; i++) {
+                wake = (held & (1L << i)) != 0 && ts[i].engine().hasCommands();
+            }
+            if (wake) {
+                handOver();
+            }
         }
+    }
+
+    /**
+     * Before a holder leaves: runs a few more cycles so it leaves the engines idle (frames it
+     * transmitted to itself, acknowledgements), since an idle engine on a self-contained device
+     * needs no other thread woken to run it. Returns true if work remains.
+     */
+    private static boolean settle(DutyToken[] ts, long held) {
+        for (int k = 0; k < SETTLE_CYCLES; k++) {
+            int work = 0;
+            for (long h = held; h != 0; h &= h - 1) {
+                DutyToken t = ts[Long.numberOfTrailingZeros(h)];
+                work += t.cycle();
+                if (t.engine().hasCommands()) {
+                    work++;
+                }
+            }
+            if (work == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -224,6 +266,9 @@ final class EngineAssistant implements ParkAssist.Assistant {
             if (timed) {
                 sleep = Math.min(sleep, deadline - now);
             }
+            // announced before the last look at done: a signaller publishes, then reads the
+            // announcement (ParkAssist.unpark), so one of the two sees the other
+            sleeper.deviceSleeper(self);
             if (sleep > 0 && !done.getAsBoolean()) {
                 try {
                     e.device().awaitRx(e.queue(), sleep);
@@ -236,6 +281,15 @@ final class EngineAssistant implements ParkAssist.Assistant {
                     }
                 }
             }
+            sleeper.deviceSleeper(null);
+        }
+    }
+
+    @Override
+    public void wake(Thread t) {
+        DutyToken[] ts = tokens;
+        for (int i = 0, n = Math.min(ts.length, 64); i < n; i++) {
+            ts[i].wakeIfSleeping(t);
         }
     }
 
@@ -299,8 +353,12 @@ final class EngineAssistant implements ParkAssist.Assistant {
         return false;
     }
 
-    /** After releasing tokens: wakes one contender so the engines keep a driver while anyone waits. */
-    private void handOver() {
+    /**
+     * After releasing tokens: wakes one contender so the engines keep a driver while anyone
+     * waits. Called when the engines were left with work, when work is submitted to an engine
+     * nobody holds, and always for devices that receive frames from outside the JVM.
+     */
+    void handOver() {
         for (int i = 0; i < CONTENDER_SLOTS; i++) {
             Thread t = contenders.get(i);
             if (t != null) {
@@ -310,9 +368,15 @@ final class EngineAssistant implements ParkAssist.Assistant {
         }
     }
 
-    /** Backstop side: gives back a token the backstop took, with the same hand-over. */
-    void releaseFromBackstop(DutyToken t, Thread self) {
+    /**
+     * Backstop side: gives back a token the backstop took, with the same hand-over rule: a
+     * waiting thread is woken only if the engine is left with work or its device takes frames
+     * from outside.
+     */
+    void releaseFromBackstop(DutyToken t, Thread self, boolean busy) {
         t.release(self);
-        handOver();
+        if (busy || !t.selfContained() || t.engine().hasCommands()) {
+            handOver();
+        }
     }
 }

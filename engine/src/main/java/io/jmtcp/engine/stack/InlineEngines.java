@@ -81,14 +81,16 @@ final class InlineEngines {
                 if (!t.tryAcquire(self)) {
                     continue;
                 }
+                boolean busy = true;
                 try {
                     for (int k = 0; k < BACKSTOP_MAX_CYCLES; k++) {
                         if (t.cycle() == 0 && !t.engine().hasCommands()) {
+                            busy = false;
                             break;
                         }
                     }
                 } finally {
-                    assistant.releaseFromBackstop(t, self);
+                    assistant.releaseFromBackstop(t, self, busy);
                 }
                 seen[i] = t.cycles();
             }
@@ -115,7 +117,7 @@ final class InlineEngines {
                     try {
                         t.cycle();
                     } finally {
-                        EngineAssistant.instance().releaseFromBackstop(t, self);
+                        EngineAssistant.instance().releaseFromBackstop(t, self, true);
                     }
                 }
                 all &= t.engine().isStopped();

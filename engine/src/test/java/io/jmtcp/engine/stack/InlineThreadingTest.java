@@ -131,4 +131,126 @@ class InlineThreadingTest {
             assertThat(stack.counter(Counter.TCP_KEEPALIVE_PROBES)).isGreaterThan(probes);
         }
     }
+
+    /**
+     * Hand-over churn: a holder that leaves an idle loopback engine wakes no contender (nothing
+     * can reach that engine except work a thread submits, or a timer the backstop serves); work
+     * submitted later still reaches the contender promptly (the submit wakes it to run the engine,
+     * the backstop would within a millisecond).
+     */
+    @Test
+    void leavingAnIdleEngineWakesNoContenderAndLaterWorkStillReachesIt() throws Exception {
+        try (Stack stack = start("inline", "0", 1)) {
+            TcpSocket listener = stack.listen(0, 7302, 16);
+            TcpSocket client = stack.connect(LO, 7302);
+            assertThat(client.awaitConnected(FIVE_SECONDS)).isEqualTo(Waiter.READY);
+            assertThat(listener.awaitAcceptable(FIVE_SECONDS)).isEqualTo(Waiter.READY);
+            TcpSocket server = listener.accept();
+            DutyToken token = stack.engine(0).inlineToken();
+
+            // A: holds the token, asleep on the device, until released
+            java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread holder = new Thread(() -> {
+                long end = System.nanoTime() + FIVE_SECONDS;
+                while (!release.get() && System.nanoTime() - end < 0) {
+                    EngineAssistant.instance().await(release::get, true, end);
+                }
+            }, "holder");
+            holder.start();
+            long deadline = System.nanoTime() + FIVE_SECONDS;
+            while (!token.heldBy(holder) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(token.heldBy(holder)).isTrue();
+
+            // B: a blocked read of data that has not been sent: a contender while A holds the token
+            int[] outcome = {-1};
+            Thread reader = new Thread(() -> outcome[0] = server.awaitReadable(FIVE_SECONDS), "reader");
+            reader.start();
+            while (reader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(token.heldBy(holder)).as("the reader contends, the holder keeps the token").isTrue();
+
+            release.set(true);
+            stack.engine(0).device().wakeup(0);
+            holder.join(5000);
+            assertThat(holder.isAlive()).isFalse();
+            for (int i = 0; i < 50; i++) { // 100 ms: the reader stays parked, never woken to drive
+                assertThat(token.heldBy(reader)).as("reader woken to drive an idle engine").isFalse();
+                Thread.sleep(2);
+            }
+            assertThat(reader.isAlive()).isTrue();
+
+            long t0 = System.nanoTime();
+            client.write(ByteBuffer.wrap(new byte[] {7}));
+            reader.join(5000);
+            assertThat(outcome[0]).isEqualTo(Waiter.READY);
+            assertThat(System.nanoTime() - t0).as("the contender got the data promptly").isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(server.isReadable()).isTrue();
+        }
+    }
+
+    /**
+     * A device an unpark does not wake (as a TAP fd in poll): only its wakeup ends a sleep, and
+     * (unlike a real device) it ignores the timeout, so a missing ring shows as a hang.
+     */
+    private static final class FdLikeDevice extends io.jmtcp.engine.dev.ForwardingDevice {
+        final java.util.concurrent.atomic.AtomicInteger wakeups = new java.util.concurrent.atomic.AtomicInteger();
+        private final Object bell = new Object();
+
+        FdLikeDevice() {
+            super(new io.jmtcp.engine.dev.LoopbackDevice(1500, 1, 256), "fd-like");
+        }
+
+        @Override
+        public void awaitRx(int queue, long timeoutNanos) {
+            synchronized (bell) {
+                try {
+                    bell.wait(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void wakeup(int queue) {
+            wakeups.incrementAndGet();
+            synchronized (bell) {
+                bell.notifyAll();
+            }
+            super.wakeup(queue);
+        }
+    }
+
+    /**
+     * A thread running the engine inline sleeps on its device, where an unpark may not reach it
+     * (a TAP fd in poll): a signal from outside any duty cycle (a close, a selector wakeup, a
+     * kernel channel's completion) must ring the device, not only unpark the thread.
+     */
+    @Test
+    void signalToAThreadAsleepOnTheDeviceRingsTheDevice() throws Exception {
+        FdLikeDevice device = new FdLikeDevice();
+        try (Stack stack = Stack.start(JmtcpConfig.of(Map.of("jmx", "false", "name", "fdlike", "threading", "inline")), device)) {
+            DutyToken token = stack.engine(0).inlineToken();
+            Waiter waiter = new Waiter();
+            int[] outcome = {-1};
+            Thread waiting = new Thread(() -> outcome[0] = waiter.await(Waiter.READER, () -> false, FIVE_SECONDS), "waiting");
+            waiting.start();
+            long deadline = System.nanoTime() + FIVE_SECONDS;
+            while (token.deviceSleeper() != waiting && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(token.deviceSleeper()).as("the waiting thread sleeps on the device").isSameAs(waiting);
+            while (waiting.getState() != Thread.State.TIMED_WAITING && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            long t0 = System.nanoTime();
+            waiter.close(); // from this thread, outside any duty cycle
+            waiting.join(3000);
+            assertThat(outcome[0]).as("the close reached the thread asleep on the device").isEqualTo(Waiter.CLOSED);
+            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(2));
+        }
+    }
 }

@@ -46,7 +46,8 @@ import org.junit.jupiter.api.TestFactory;
  * agent, a {@code Premain-Class}); until then each is one test skipped with "jmtcp provider not
  * built yet" / "jmtcp agent not built yet", also under {@code -Djmtcp.it.require=true}. A missing
  * JDK or jar skips, or fails under that property. {@code -Djmtcp.contract.cases=a,b} restricts the
- * run to the named cases.
+ * run to the named cases. Stack settings given to the build ({@code -Djmtcp.threading=inline})
+ * reach the jmtcp runner JVMs ({@link #stackSettings()}).
  */
 class NioContractTest {
 
@@ -100,8 +101,9 @@ class NioContractTest {
         }
         // exactly what a user does: the property, and the jar next to the application on the class path
         List<String> command = new ArrayList<>(List.of(java.toString(),
-                "-D" + PROVIDER_PROPERTY + "=" + PROVIDER,
-                "-cp", classesDir() + File.pathSeparator + jar));
+                "-D" + PROVIDER_PROPERTY + "=" + PROVIDER));
+        command.addAll(stackSettings());
+        command.addAll(List.of("-cp", classesDir() + File.pathSeparator + jar));
         return forked(label, command, PROVIDER, cases);
     }
 
@@ -118,9 +120,27 @@ class NioContractTest {
             return missing(label, "no JVM at " + java);
         }
         // the agent route: no property, the application's own class path, jmtcp.jar only as the agent
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-javaagent:" + jar,
-                "-cp", classesDir().toString()));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-javaagent:" + jar));
+        command.addAll(stackSettings());
+        command.addAll(List.of("-cp", classesDir().toString()));
         return forked(label, command, PROVIDER, cases);
+    }
+
+    /**
+     * The stack settings given to this JVM ({@code -Djmtcp.threading=inline}, {@code
+     * -Djmtcp.busy-poll=20us}, ...), passed on to the jmtcp runner JVMs so the contract can be run
+     * in every threading mode; the test harness's own keys ({@code jmtcp.it.*},
+     * {@code jmtcp.contract.*}) stay here.
+     */
+    static List<String> stackSettings() {
+        List<String> out = new ArrayList<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jmtcp.") && !name.startsWith("jmtcp.it.") && !name.startsWith("jmtcp.contract.")) {
+                out.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     /** A container whose single test skips (or fails under jmtcp.it.require) for a missing prerequisite. */

@@ -442,7 +442,7 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         }
         Thread t = selectingThread;
         if (t != null) {
-            LockSupport.unpark(t);
+            ParkAssist.unpark(t); // also rings the device an inline selecting thread sleeps on
         }
     }
 
