@@ -115,7 +115,11 @@ final class Report {
 
     private void target(List<Map<String, Object>> list, Workload w, String text, double goal, boolean atLeast) {
         Map<Cell.Kind, Outcome> byCell = results.get(w);
-        for (Cell.Kind k : List.of(Cell.Kind.JMTCP, Cell.Kind.JMTCP_SHM)) {
+        for (Cell.Kind k : List.of(Cell.Kind.JMTCP, Cell.Kind.JMTCP_INLINE, Cell.Kind.JMTCP_BUSY_POLL, Cell.Kind.JMTCP_SHM)) {
+            boolean always = k == Cell.Kind.JMTCP || k == Cell.Kind.JMTCP_SHM;
+            if (!always && (byCell == null || !byCell.containsKey(k))) {
+                continue; // the threading variants are listed only where they ran
+            }
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("target", text);
             t.put("workload", w.cliName());
