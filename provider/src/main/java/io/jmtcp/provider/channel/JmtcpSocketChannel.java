@@ -286,9 +286,13 @@ public final class JmtcpSocketChannel extends SocketChannel implements JmtcpSele
             if (blocking) {
                 connected = awaitConnected(c, timeoutNanos);
             } else {
-                // as the JDK's: a non-blocking connect reports a refusal at finishConnect, even
-                // when it is already known (the kernel's loopback answers at once)
-                connected = c.isConnected();
+                // as the JDK's on Linux: a non-blocking TCP connect never completes inside the
+                // call (connect(2) answers EINPROGRESS even on loopback), so the outcome, success
+                // or refusal, is always reported by OP_CONNECT and finishConnect. Looking at the
+                // backend here raced with its completion (a kernel connect completes on the
+                // asynchronous channel group's threads): when the completion won, connect returned
+                // true and OP_CONNECT, reported only while the connection is pending, never fired
+                connected = false;
             }
         } finally {
             endConnect(blocking, connected);
