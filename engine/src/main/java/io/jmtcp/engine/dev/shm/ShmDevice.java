@@ -7,6 +7,12 @@ import io.jmtcp.engine.dev.FrameRing;
 import io.jmtcp.engine.dev.NetDevice;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.VarHandle;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -20,15 +26,24 @@ import java.util.concurrent.locks.LockSupport;
  * dropped and counted ({@link DeviceCounter#TX_ERRORS}), so the peer does not start with a ring of
  * stale frames.
  *
- * <p>Idle waiting ({@link #awaitRx}): there is no cross-process doorbell in Java without native
- * code, so the receiver first busy-polls the ring for {@code spin} (default 20 µs, only after it
- * has just received), then parks in growing intervals — 50 µs doubling up to {@code park}
- * (default 1 ms). The latency this adds to a frame that arrives while the receiver sleeps is at
- * most its current interval plus the kernel's timer slack (about 50 µs): under load the interval
- * stays small; after an idle spell the first frame may wait up to about 1 ms. Each receiver
- * publishes its interval in the file (the "waker flag"), so senders count the frames they handed
- * to a sleeping peer ({@link #framesToSleepingPeer()}). An idle side wakes about 1000 times a
- * second.
+ * <p>Idle waiting ({@link #awaitRx}): each queue's receiver has a doorbell, a loopback UDP socket
+ * ({@code java.net.DatagramSocket}, which reaches the kernel with no JVM flag whatever the
+ * {@code SelectorProvider}) whose port it publishes in the file. A receiver with nothing to do
+ * announces in its park word that it sleeps, looks at its ring once more, and blocks on its
+ * doorbell for at most {@code park} (default 1 ms). A sender that has published frames, or a
+ * local thread that hands the engine work ({@link #wakeup}), looks at that word afterwards and,
+ * if it says "sleeping", claims it (compare-and-set to "rung") and sends the doorbell one byte:
+ * so a sleeping receiver is woken by the kernel at once, exactly one datagram per sleep, and a
+ * receiver that is awake costs its senders one memory read. (Store, fence, load on both sides:
+ * either the receiver sees the frame before it blocks or the sender sees the sleeper.) Busy
+ * polling is then unnecessary, and {@code spin} defaults to 0: on a machine with few cores a
+ * spinning receiver takes the core its peer needs to produce what it waits for, and the engine's
+ * idle strategy spins before it calls {@code awaitRx} anyway. The {@code park} bound remains
+ * for the case where the doorbell cannot ring (the two processes in different network
+ * namespaces, no loopback interface): then the receiver falls back to polling every
+ * {@code park}, and when no doorbell can be opened at all it parks in growing intervals, 50 µs
+ * doubling up to {@code park}, as before. Senders count the bursts they handed to a sleeping
+ * peer ({@link #framesToSleepingPeer()}) and the doorbells they rang ({@link #doorbellsRung()}).
  *
  * <p>Liveness: a monitor thread advances this side's heartbeat every 100 ms and, once the peer
  * has attached, checks that the peer's process still runs (pid and start time), that its
@@ -62,9 +77,9 @@ public final class ShmDevice implements NetDevice {
      */
     public record Options(int slots, int frame, long spinNanos, long maxParkNanos, long peerTimeoutNanos) {
 
-        /** Defaults: file or default geometry, 20 µs spin, 1 ms park cap, 3 s heartbeat timeout. */
+        /** Defaults: file or default geometry, no spin (the doorbell wakes), 1 ms park cap, 3 s heartbeat timeout. */
         public static Options defaults() {
-            return new Options(0, 0, 20_000, 1_000_000, 3_000_000_000L);
+            return new Options(0, 0, 0, 1_000_000, 3_000_000_000L);
         }
 
         public Options {
@@ -97,7 +112,9 @@ public final class ShmDevice implements NetDevice {
             FrameRing tx = new FrameRing(wire.memory(), layout.ringOffset(q, me), layout.slots(), layout.frameCapacity());
             FrameRing rx = new FrameRing(wire.memory(), layout.ringOffset(q, 1 - me), layout.slots(),
                     layout.frameCapacity());
-            queues[q] = new Queue(q, tx, rx, layout.frameCapacity());
+            queues[q] = new Queue(q, tx, rx, layout.frameCapacity(), Doorbell.open());
+            wire.parkNanos(q, 0);
+            wire.doorbellPort(q, queues[q].bell == null ? 0 : queues[q].bell.port());
         }
         this.monitor = new Thread(this::monitor, "jmtcp-shm-monitor-" + wire.file().getFileName());
         monitor.setDaemon(true);
@@ -134,13 +151,41 @@ public final class ShmDevice implements NetDevice {
         return d == null ? null : d.getCause();
     }
 
-    /** Transmit bursts that found the peer's receiver parked (a latency it paid); engine threads' sum. */
+    /** Transmit bursts that found the peer's receiver asleep (it had to be woken); engine threads' sum. */
     public long framesToSleepingPeer() {
         long sum = 0;
         for (Queue q : queues) {
             sum += q.toSleepingPeer;
         }
         return sum;
+    }
+
+    /** Doorbells this side's engines rang to wake the peer's sleeping receivers. */
+    public long doorbellsRung() {
+        long sum = 0;
+        for (Queue q : queues) {
+            sum += q.peerRings;
+        }
+        return sum;
+    }
+
+    /** Times this side's receivers blocked (on a doorbell or a park) in {@link #awaitRx}. */
+    public long sleeps() {
+        long sum = 0;
+        for (Queue q : queues) {
+            sum += q.sleeps;
+        }
+        return sum;
+    }
+
+    /** True when every queue of this side has a doorbell (its loopback UDP socket opened). */
+    public boolean hasDoorbells() {
+        for (Queue q : queues) {
+            if (q.bell == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -164,7 +209,7 @@ public final class ShmDevice implements NetDevice {
         Queue q = queues[queue];
         int n = q.rx.borrow(batch, 0);
         if (n > 0) {
-            q.parkNanos = 0; // traffic: the next idle spell starts with a busy-poll again
+            q.parkNanos = 0; // traffic: the next idle spell starts with a busy-poll (if any) again
         }
         return n;
     }
@@ -216,16 +261,28 @@ public final class ShmDevice implements NetDevice {
         }
         batch.clear();
         q.tx.publish();
-        if (sent > 0 && wire.peerParkNanos(q.index) != 0) {
-            q.toSleepingPeer++;
+        if (sent > 0) {
+            // the store of the ring position (release) must precede the look at the peer's park
+            // word: without this fence the two could reorder, the peer could miss the frames
+            // and the sender the sleeper (store-load, the one order x86 does not keep)
+            VarHandle.fullFence();
+            long peer = wire.peerParkNanos(q.index);
+            if (peer != 0) {
+                q.toSleepingPeer++;
+                if (peer > 0 && wire.claimPeerDoorbell(q.index, peer)) {
+                    ringPeer(q);
+                }
+            }
         }
         checkUp();
         return sent;
     }
 
     /**
-     * Busy-polls briefly (right after traffic), then parks in growing bounded intervals until a
-     * frame arrives, {@link #wakeup} is called, the link goes down or the timeout passes.
+     * Busy-polls for {@code spin} (right after traffic; 0 by default), then sleeps on the
+     * doorbell in {@code park} slices until a frame arrives, {@link #wakeup} is called, the link
+     * goes down or the timeout passes. Without a doorbell (or for a wait shorter than the
+     * doorbell's 1 ms resolution) it parks in growing bounded intervals instead.
      */
     @Override
     public void awaitRx(int queue, long timeoutNanos) {
@@ -249,8 +306,46 @@ public final class ShmDevice implements NetDevice {
             }
             q.parkNanos = MIN_PARK_NANOS;
         }
+        if (q.bell != null && timeoutNanos >= Doorbell.RESOLUTION_NANOS) {
+            sleepOnDoorbell(q, deadline);
+        } else {
+            sleepParked(q, deadline);
+        }
+        checkUp();
+    }
+
+    /** Blocks on the queue's doorbell in {@code park} slices: a peer or local waker rings it. */
+    private void sleepOnDoorbell(Queue q, long deadline) {
+        try {
+            while (down == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                long slice = Math.max(Doorbell.RESOLUTION_NANOS, Math.min(options.maxParkNanos(), left));
+                // announce, then look: a sender publishes, then looks at this word (Dekker)
+                wire.parkNanos(q.index, slice);
+                if (q.ready()) {
+                    return;
+                }
+                q.sleeps++;
+                if (!q.bell.await(slice) && closed) {
+                    return;
+                }
+                if (q.ready()) {
+                    return;
+                }
+            }
+        } finally {
+            wire.parkNanos(q.index, 0);
+            q.woken = false;
+        }
+    }
+
+    /** The fallback without a doorbell: parks in growing intervals, re-reading the ring after each. */
+    private void sleepParked(Queue q, long deadline) {
         q.sleeper = Thread.currentThread();
-        wire.parkNanos(q.index, q.parkNanos);
+        wire.parkNanos(q.index, q.bell == null ? q.parkNanos : 0);
         try {
             // sleeper is announced (volatile) before ready() reads woken: a concurrent wakeup
             // either sees the sleeper and unparks it, or is seen here
@@ -259,10 +354,13 @@ public final class ShmDevice implements NetDevice {
                 if (left <= 0) {
                     break;
                 }
+                q.sleeps++;
                 LockSupport.parkNanos(this, Math.min(q.parkNanos, left));
                 if (q.parkNanos < options.maxParkNanos()) {
                     q.parkNanos = Math.min(2 * q.parkNanos, options.maxParkNanos());
-                    wire.parkNanos(q.index, q.parkNanos);
+                    if (q.bell == null) {
+                        wire.parkNanos(q.index, q.parkNanos);
+                    }
                 }
             }
         } finally {
@@ -270,7 +368,6 @@ public final class ShmDevice implements NetDevice {
             wire.parkNanos(q.index, 0);
             q.woken = false;
         }
-        checkUp();
     }
 
     @Override
@@ -281,6 +378,27 @@ public final class ShmDevice implements NetDevice {
         if (t != null) {
             LockSupport.unpark(t);
         }
+        if (q.bell != null) {
+            // woken (volatile) is stored before the park word is read; the sleeper stores the
+            // word before it reads woken: one of the two sees the other
+            long word = wire.ownParkWord(q.index);
+            if (word > 0 && wire.claimOwnDoorbell(q.index, word)) {
+                q.bell.ring(q.bell.self);
+            }
+        }
+    }
+
+    /** Rings the peer's doorbell of queue {@code q} (the caller claimed it). Engine thread. */
+    private void ringPeer(Queue q) {
+        int port = wire.peerDoorbellPort(q.index);
+        if (port == 0 || q.bell == null) {
+            return; // the peer has no doorbell: it polls every park interval
+        }
+        if (q.peerPacket == null || q.peerPacket.getPort() != port) {
+            q.peerPacket = Doorbell.packetTo(port);
+        }
+        q.peerRings++;
+        q.bell.ring(q.peerPacket);
     }
 
     @Override
@@ -310,6 +428,11 @@ public final class ShmDevice implements NetDevice {
             Thread.currentThread().interrupt();
         }
         wire.close();
+        for (Queue q : queues) {
+            if (q.bell != null) {
+                q.bell.close(); // a receiver blocked on it returns
+            }
+        }
     }
 
     private void checkUp() {
@@ -376,18 +499,100 @@ public final class ShmDevice implements NetDevice {
         long droppedFull;
         long droppedNoCarrier;
         long toSleepingPeer;
+        long peerRings;
+        long sleeps;
+        /** This queue's doorbell, or null when no loopback UDP socket could be opened. */
+        final Doorbell bell;
+        /** The datagram that rings the peer's doorbell (rebuilt only if the peer's port changes). */
+        DatagramPacket peerPacket;
         volatile Thread sleeper;
         volatile boolean woken;
 
-        Queue(int index, FrameRing tx, FrameRing rx, int frameCapacity) {
+        Queue(int index, FrameRing tx, FrameRing rx, int frameCapacity, Doorbell bell) {
             this.index = index;
             this.tx = tx;
             this.rx = rx;
             this.scratch = ByteBuffer.allocateDirect(frameCapacity);
+            this.bell = bell;
         }
 
         boolean ready() {
             return woken || rx.available() > 0;
+        }
+    }
+
+    /**
+     * A receiver's doorbell: a UDP socket bound to the loopback address that its receiver blocks
+     * on, and rings sent to it. {@code java.net.DatagramSocket} is used because it reaches the
+     * kernel with no JVM flag even when jmtcp is the process's {@code SelectorProvider}, and
+     * because a datagram wakes the blocked thread through the kernel at once, across processes,
+     * where {@code LockSupport.unpark} reaches only this JVM. Its timeout has a resolution of 1
+     * ms. {@link #await} is called by the queue's engine thread only; {@link #ring} from any
+     * thread (the socket serialises sends).
+     */
+    static final class Doorbell {
+        static final long RESOLUTION_NANOS = 1_000_000;
+        private static final byte[] RING = {1};
+
+        private final DatagramSocket socket;
+        private final DatagramPacket in = new DatagramPacket(new byte[1], 1);
+        /** A ring to this doorbell, for local wakers; never modified, so it may be shared. */
+        final DatagramPacket self;
+        private int timeoutMillis = -1;
+
+        private Doorbell(DatagramSocket socket) {
+            this.socket = socket;
+            this.self = packetTo(socket.getLocalPort());
+        }
+
+        /** A doorbell on an ephemeral loopback port, or null when none can be opened (no loopback). */
+        static Doorbell open() {
+            try {
+                return new Doorbell(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            } catch (IOException | SecurityException e) {
+                return null;
+            }
+        }
+
+        static DatagramPacket packetTo(int port) {
+            return new DatagramPacket(RING, 1, InetAddress.getLoopbackAddress(), port);
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        /**
+         * Blocks until a ring arrives (true) or about {@code nanos} pass (false; rounded up to the
+         * 1 ms resolution). A closed doorbell returns false at once.
+         */
+        boolean await(long nanos) {
+            int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (nanos + RESOLUTION_NANOS - 1) / RESOLUTION_NANOS));
+            try {
+                if (millis != timeoutMillis) {
+                    socket.setSoTimeout(millis);
+                    timeoutMillis = millis;
+                }
+                socket.receive(in);
+                return true;
+            } catch (SocketTimeoutException timeout) {
+                return false;
+            } catch (IOException closedOrFailed) {
+                return false; // closed under the sleeper (device close): the caller re-checks
+            }
+        }
+
+        /** Sends one ring; a failure (the receiver's socket gone) only costs the receiver a poll interval. */
+        void ring(DatagramPacket to) {
+            try {
+                socket.send(to);
+            } catch (IOException gone) {
+                // the receiver polls every park interval anyway
+            }
+        }
+
+        void close() {
+            socket.close();
         }
     }
 }

@@ -24,9 +24,10 @@ import java.nio.file.Path;
  *     40     8  generation (incremented each time the file is (re)initialised)
  *    128    64  side A: pid (8), process start in epoch ms or 0 (8), heartbeat counter (8), state (4)
  *    256    64  side B: same fields
- *    512  64*2q per queue q and side s at 512 + (2q + s) * 64: the receiver's current park
- *               interval in ns, 0 while it polls (the "waker flag": what a sender can know of a
- *               sleeping peer without a cross-process futex)
+ *    512  64*2q per queue q and side s at 512 + (2q + s) * 64: the receiver's park word (8): its
+ *               current sleep interval in ns while it sleeps, 0 while it polls, -1 once a waker
+ *               has rung its doorbell for this sleep (the "waker flag"); then its doorbell (4):
+ *               the loopback UDP port it sleeps on, 0 when it has none
  * header        per queue q: ring A to B, then ring B to A ({@link FrameRing} layout)
  * </pre>
  *
@@ -41,7 +42,8 @@ public record ShmLayout(int queues, int slots, int frameCapacity, int mtu) {
 
     /** "JMTCPSHW" read as a big-endian long. */
     public static final long MAGIC = 0x4A4D_5443_5053_4857L;
-    public static final int VERSION = 1;
+    /** 2: the doorbell port beside each park word, and the -1 "rung" park state. */
+    public static final int VERSION = 2;
 
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 8;
@@ -59,6 +61,8 @@ public record ShmLayout(int queues, int slots, int frameCapacity, int mtu) {
     static final int SIDE_HEARTBEAT = 16;
     static final int SIDE_STATE = 24;
     static final int PARK_OFFSET = 512;
+    /** Within a queue side's park slot: the doorbell port (int). */
+    static final int DOORBELL_PORT = 8;
     static final int PAGE = 4096;
 
     /** Side state: nobody holds this side. */
@@ -135,6 +139,11 @@ public record ShmLayout(int queues, int slots, int frameCapacity, int mtu) {
     /** Where the park word of the receiver {@code side} on queue {@code q} lives. */
     static int parkOffset(int q, int side) {
         return PARK_OFFSET + (2 * q + side) * 64;
+    }
+
+    /** Where the doorbell port of the receiver {@code side} on queue {@code q} lives. */
+    static int doorbellOffset(int q, int side) {
+        return parkOffset(q, side) + DOORBELL_PORT;
     }
 
     static int sideOffset(int side) {

@@ -279,14 +279,48 @@ public final class ShmWire implements AutoCloseable {
         LONGS.setRelease(memory, ShmLayout.sideOffset(side) + ShmLayout.SIDE_HEARTBEAT, ++heartbeat);
     }
 
-    /** The peer's park word on queue {@code q} (non-zero while it sleeps between polls). */
+    /** The peer's park word on queue {@code q}: its sleep interval while it sleeps, 0 while it polls, -1 once rung. */
     long peerParkNanos(int q) {
-        return (long) LONGS.getOpaque(memory, ShmLayout.parkOffset(q, 1 - side));
+        return (long) LONGS.getVolatile(memory, ShmLayout.parkOffset(q, 1 - side));
     }
 
-    /** Publishes this side's park interval on queue {@code q} (0 = polling). */
+    /**
+     * Claims the right to ring the peer's doorbell on queue {@code q} for its current sleep:
+     * true for exactly one caller per sleep (the park word goes from the interval it announced
+     * to -1), so a sleeping peer gets one datagram however many frames or wakers reach it.
+     */
+    boolean claimPeerDoorbell(int q, long parkWord) {
+        return LONGS.compareAndSet(memory, ShmLayout.parkOffset(q, 1 - side), parkWord, -1L);
+    }
+
+    /** Claims this side's own doorbell on queue {@code q} (a local waker), as {@link #claimPeerDoorbell}. */
+    boolean claimOwnDoorbell(int q, long parkWord) {
+        return LONGS.compareAndSet(memory, ShmLayout.parkOffset(q, side), parkWord, -1L);
+    }
+
+    /** This side's park word on queue {@code q} (volatile). */
+    long ownParkWord(int q) {
+        return (long) LONGS.getVolatile(memory, ShmLayout.parkOffset(q, side));
+    }
+
+    /**
+     * Announces this side's sleep interval on queue {@code q} (0 = polling). Volatile: the store
+     * is ordered before the receiver's next look at its ring, and a sender's store of its ring
+     * position before its look at this word (the two halves of a Dekker handshake: one of the
+     * two always sees the other).
+     */
     void parkNanos(int q, long nanos) {
-        LONGS.setOpaque(memory, ShmLayout.parkOffset(q, side), nanos);
+        LONGS.setVolatile(memory, ShmLayout.parkOffset(q, side), nanos);
+    }
+
+    /** The loopback UDP port the peer's receiver of queue {@code q} sleeps on, 0 if none. */
+    int peerDoorbellPort(int q) {
+        return (int) INTS.getVolatile(memory, ShmLayout.doorbellOffset(q, 1 - side));
+    }
+
+    /** Publishes this side's doorbell port for queue {@code q} (0 = none). */
+    void doorbellPort(int q, int port) {
+        INTS.setVolatile(memory, ShmLayout.doorbellOffset(q, side), port);
     }
 
     /**

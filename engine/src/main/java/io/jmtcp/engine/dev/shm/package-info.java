@@ -18,8 +18,14 @@
  * <p>Threading. Each queue is owned by one engine thread (the only caller of its burst methods
  * and of {@code awaitRx}); {@code wakeup} may be called from any thread. One daemon monitor
  * thread per open wire writes this side's heartbeat and watches the peer ten times a second.
- * There is no cross-process wakeup in Java without native code, so a receiver with nothing to
- * do busy-polls briefly and then sleeps in bounded, growing {@code parkNanos} intervals; the
- * latency a sleeping receiver adds is at most its current interval (capped by {@code park=}).
+ * A receiver with nothing to do sleeps on a doorbell: a loopback UDP socket
+ * ({@code java.net.DatagramSocket}, kernel-backed under any {@code SelectorProvider}, no flag, no
+ * native code) whose port it publishes in the file beside its park word. A sender that published
+ * frames to a receiver whose park word says "sleeping" claims the word (compare-and-set) and sends
+ * the doorbell one byte, so the kernel wakes the receiver at once and each sleep costs at most one
+ * datagram; a receiver that is awake costs its senders one memory read. The sleep is still bounded
+ * by {@code park=} (default 1 ms) in case the doorbell cannot be reached (the processes in
+ * different network namespaces); without any doorbell the receiver parks in growing bounded
+ * intervals, as before.
  */
 package io.jmtcp.engine.dev.shm;

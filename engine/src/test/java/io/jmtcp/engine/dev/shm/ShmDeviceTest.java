@@ -177,6 +177,83 @@ class ShmDeviceTest {
         waker.join();
     }
 
+    /** A wire whose receivers would poll only once a second: only a doorbell wakes them sooner. */
+    private ShmDevice[] slowPollingPair() {
+        ShmDevice.Options slow = new ShmDevice.Options(8, 0, 0, 1_000_000_000L, 3_000_000_000L);
+        ShmDevice a = ShmDevice.open(file(), 1, 1500, slow);
+        open.add(a);
+        ShmDevice b = ShmDevice.open(file(), 1, 1500, slow);
+        open.add(b);
+        assertThat(a.hasDoorbells()).as("loopback UDP doorbells open").isTrue();
+        assertThat(b.hasDoorbells()).isTrue();
+        return new ShmDevice[] {a, b};
+    }
+
+    @Test
+    void aSleepingReceiverIsWokenByThePeersDoorbellNotByItsPollInterval() throws Exception {
+        ShmDevice[] pair = slowPollingPair();
+        ShmDevice a = pair[0];
+        ShmDevice b = pair[1];
+        for (int round = 0; round < 5; round++) {
+            int mark = round;
+            Thread sender = new Thread(() -> {
+                sleep(30); // b is asleep by then
+                send(a, new FrameBatch(4), mark, mark + 1, mark + 2);
+            });
+            long rung = a.doorbellsRung();
+            sender.start();
+            long t0 = System.nanoTime();
+            b.awaitRx(0, 10_000_000_000L);
+            long waited = System.nanoTime() - t0;
+            sender.join();
+            assertThat(waited).as("woken by the doorbell, not by the 1 s poll").isLessThan(500_000_000L);
+            assertThat(a.doorbellsRung() - rung).as("one ring for a burst to a sleeper").isOne();
+            assertThat(receive(b, new FrameBatch(4))).containsExactly(mark, mark + 1, mark + 2);
+        }
+        assertThat(b.sleeps()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void aSleeperIsRungOncePerSleepHoweverManyBurstsReachIt() throws Exception {
+        ShmDevice[] pair = slowPollingPair();
+        ShmDevice a = pair[0];
+        ShmDevice b = pair[1];
+        Thread receiver = new Thread(() -> b.awaitRx(0, 10_000_000_000L));
+        receiver.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (a.wire().peerParkNanos(0) <= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(a.wire().peerParkNanos(0)).as("b announced its sleep").isPositive();
+        FrameBatch batch = new FrameBatch(4);
+        for (int i = 0; i < 3; i++) {
+            send(a, batch, i);
+        }
+        receiver.join(5000);
+        assertThat(receiver.isAlive()).isFalse();
+        assertThat(a.doorbellsRung()).as("the first burst claims the sleep; the others see it rung or awake").isOne();
+        assertThat(receive(b, new FrameBatch(4))).containsExactly(0, 1, 2);
+        send(a, batch, 9);
+        assertThat(a.doorbellsRung()).as("an awake receiver is not rung").isOne();
+        assertThat(receive(b, new FrameBatch(4))).containsExactly(9);
+    }
+
+    @Test
+    void aLocalWakeupRingsTheDoorbellOfASleepingEngine() throws Exception {
+        ShmDevice b = slowPollingPair()[1];
+        for (int round = 0; round < 3; round++) {
+            Thread waker = new Thread(() -> {
+                sleep(30);
+                b.wakeup(0);
+            });
+            waker.start();
+            long t0 = System.nanoTime();
+            b.awaitRx(0, 10_000_000_000L);
+            assertThat(System.nanoTime() - t0).isLessThan(500_000_000L);
+            waker.join();
+        }
+    }
+
     @Test
     void peerClosingTakesTheLinkDownAndEveryBurstThrowsNamingThePeer() throws Exception {
         ShmDevice a = device(4);
