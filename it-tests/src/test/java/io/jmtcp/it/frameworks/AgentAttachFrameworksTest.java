@@ -10,6 +10,8 @@ import io.jmtcp.it.frameworks.AgentAttachTest.Cli;
 import io.jmtcp.it.frameworks.ForkedApp.Libs;
 import io.jmtcp.it.frameworks.ForkedApp.Probe;
 import io.jmtcp.it.frameworks.apps.AttachJettyApp;
+import io.jmtcp.it.frameworks.apps.AttachNioApp;
+import io.jmtcp.it.frameworks.apps.AttachUndertowApp;
 import io.jmtcp.testing.Shell;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +71,65 @@ class AgentAttachFrameworksTest {
         assertThat(app.fact("after.client1.server1")).startsWith("failed java.nio.channels.IllegalSelectorException");
         // and the first server still serves the kernel's clients from its kernel listener
         assertKernelServes(p1, "hello-from-jetty");
+        stopApp();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(strings = {"17", "25"})
+    void undertowMadeAfterTheAttachRunsOnJmtcpWhileTheFirstKeepsTheKernel(String jdk) throws Exception {
+        Path home = javaHome(jdk);
+        app = AgentAttachTest.start(home, Libs.UNDERTOW, AttachUndertowApp.class, false);
+        int p1 = Integer.parseInt(awaitFact(app, "server1.port"));
+        assertThat(app.fact("before.server1")).isEqualTo("200 hello-from-undertow");
+        assertThat(kernelListener(p1)).isNotEmpty();
+
+        attachOrFail(home);
+        awaitFact(app, "done");
+        assertThat(app.fact("server2.start")).as(app.transcript()).isEqualTo("ok");
+        int p2 = Integer.parseInt(app.fact("server2.port"));
+        assertThat(kernelListener(p2)).as("no kernel listener for Undertow 2").isEmpty();
+        assertThat(app.fact("client2.channel")).isEqualTo(AgentAttachTest.JMTCP_CLIENT);
+        assertThat(app.fact("after.server2")).isEqualTo("200 hello-from-undertow");
+        assertThat(app.probes()).hasSize(1);
+        app.probes().get(0).assertOnJmtcp();
+        assertThat(app.fact("after.server1")).isEqualTo("200 hello-from-undertow");
+        assertKernelServes(p1, "hello-from-undertow");
+        stopApp();
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @ValueSource(strings = {"17", "25"})
+    void plainNioPairsOnBothSidesOfTheAttachAndBlockingSocketsStayOnTheKernel(String jdk) throws Exception {
+        Path home = javaHome(jdk);
+        app = AgentAttachTest.start(home, Libs.JDK_ONLY, AttachNioApp.class, false);
+        awaitFact(app, "nio1.port");
+        assertThat(app.fact("before.nio1")).startsWith("echo before-1 sun.nio.ch.");
+        assertThat(app.fact("before.blocking1")).isEqualTo("echo before-b1 channel=null");
+
+        attachOrFail(home);
+        awaitFact(app, "done");
+        assertThat(app.fact("provider")).isEqualTo(ForkedApp.PROVIDER);
+        // the pre-attach selector and listener keep working, on the kernel
+        assertThat(app.fact("after.nio1")).startsWith("echo after-1 sun.nio.ch.");
+        // a pair made after the attach is jmtcp's, its connection in jmtcp's listing only
+        assertThat(app.fact("selector2.class")).startsWith("io.jmtcp.provider.");
+        assertThat(app.fact("nio2.channel")).isEqualTo(AgentAttachTest.JMTCP_SERVER);
+        assertThat(app.fact("nio2.client")).isEqualTo(AgentAttachTest.JMTCP_CLIENT);
+        assertThat(kernelListener(Integer.parseInt(app.fact("nio2.port")))).isEmpty();
+        assertThat(app.fact("after.nio2")).isEqualTo("echo after-2 " + AgentAttachTest.JMTCP_CLIENT);
+        // a selector made after the attach takes a listener made before it (and the channel it accepts)
+        assertThat(app.fact("after.nio0")).startsWith("echo after-0 sun.nio.ch.");
+        // blocking java.net sockets do not go through SelectorProvider: the kernel's, before and after
+        assertThat(app.fact("after.blocking1")).isEqualTo("echo after-b1 channel=null");
+        assertThat(app.fact("after.blocking2")).isEqualTo("echo after-b2 channel=null");
+        assertThat(kernelListener(Integer.parseInt(app.fact("blocking2.port")))).isNotEmpty();
+        assertThat(app.probes()).extracting(Probe::what).containsExactly("nio-after-attach", "blocking-after-attach");
+        app.probes().get(0).assertOnJmtcp();
+        Probe blocking = app.probes().get(1);
+        assertThat(blocking.kernelEstablished()).as("the blocking connection is the kernel's").hasSize(2);
+        assertThat(blocking.jmx()).noneMatch(l -> l.contains(blocking.server() + " "));
+        // the documented limit: a channel opened after the attach cannot join a selector opened before it
+        assertThat(app.fact("after.mixed")).isEqualTo("failed java.nio.channels.IllegalSelectorException");
         stopApp();
     }
 
