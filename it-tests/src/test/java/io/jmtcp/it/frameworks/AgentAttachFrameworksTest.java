@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link AgentAttachTest}): Jetty servers and connectors made after the attach run on jmtcp while
  * the first server keeps the kernel; Jetty's own client made before the attach cannot open new
  * connections after it (the documented limit, pinned: a clear {@code IllegalSelectorException},
- * no hang). The options turn jmtcp's kernel-side listener off ({@code route.kernel-listen=false})
+ * no hang); an Undertow instance (a new XNIO worker) made after the attach runs on jmtcp; plain
+ * NIO selectors and listeners on both sides of the attach, mixed both ways; blocking
+ * {@code java.net} sockets stay on the kernel before and after. The options turn jmtcp's kernel-side listener off ({@code route.kernel-listen=false})
  * so that {@code ss -ltn} shows exactly the kernel's own listeners.
  */
 class AgentAttachFrameworksTest {
