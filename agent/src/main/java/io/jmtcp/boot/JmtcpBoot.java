@@ -1,5 +1,6 @@
 package io.jmtcp.boot;
 
+import java.nio.channels.Selector;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.function.Function;
 
@@ -68,6 +69,25 @@ public final class JmtcpBoot {
         }
         ClassLoader l = c.getClassLoader();
         return l == null || l == ClassLoader.getPlatformClassLoader();
+    }
+
+    /**
+     * Called first in the {@code open()} of XNIO's selector creators ({@code NioXnio} caches the
+     * provider of its first use in a JVM-wide singleton, so a worker made after the attach would
+     * otherwise open the JDK's selectors and then fail to register the jmtcp channels it opens):
+     * once the redirect is on, a new jmtcp selector (it also takes the JDK's channels of workers
+     * made before the attach); null to let XNIO open its own. Never throws.
+     */
+    public static Selector frameworkSelector() {
+        SelectorProvider p = jmtcp;
+        if (p == null) {
+            return null;
+        }
+        try {
+            return p.openSelector();
+        } catch (Throwable t) {
+            return null; // XNIO's own selector: the worker still starts (on the kernel's selectors)
+        }
     }
 
     /**

@@ -39,7 +39,8 @@ import net.bytebuddy.utility.JavaModule;
 /**
  * Redirects {@code SelectorProvider.provider()} to jmtcp in a JVM whose NIO was initialised
  * before the agent ran (an attach, or another agent before {@code premain}), and makes Netty's
- * NIO channels follow their event loop group (see {@link io.jmtcp.boot.JmtcpBoot} for the rules).
+ * NIO channels follow their event loop group, and XNIO's selector creators open jmtcp's selectors
+ * (see {@link io.jmtcp.boot.JmtcpBoot} for the rules).
  *
  * <p>Steps: advice inlined into {@code java.base} resolves names through the bootstrap loader
  * only, and a named module reads only what it declares, so {@code JmtcpBoot} is defined inside
@@ -138,6 +139,10 @@ public final class Weaver {
                 .transform((builder, type, loader, module, domain) -> builder.visit(rename).visit(
                         Advice.to(ChannelAdvice.class, templates).on(named("newChannel").or(named("newSocket"))
                                 .and(isStatic()).and(takesArgument(0, SelectorProvider.class)))))
+                .type(nameEndsWith("xnio.nio.NioXnio$DefaultSelectorCreator")
+                        .or(nameEndsWith("xnio.nio.NioXnio$ConstructorSelectorCreator")))
+                .transform((builder, type, loader, module, domain) -> builder.visit(rename).visit(
+                        Advice.to(SelectorAdvice.class, templates).on(named("open").and(takesNoArguments()))))
                 .installOn(inst);
     }
 

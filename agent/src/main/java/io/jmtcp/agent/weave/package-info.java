@@ -2,7 +2,8 @@
  * ByteBuddy weaving that moves a JVM whose NIO is already initialised onto jmtcp: puts
  * {@link io.jmtcp.boot.JmtcpBoot} on the bootstrap class path, redirects
  * {@code SelectorProvider.provider()} and makes Netty's NIO channels follow their event loop's
- * provider ({@link io.jmtcp.agent.weave.Weaver}). The advice classes here are templates that
+ * provider, and makes XNIO's selector creators open jmtcp's selectors
+ * ({@link io.jmtcp.agent.weave.Weaver}). The advice classes here are templates that
  * ByteBuddy copies into the woven methods; they only call {@code JmtcpBoot}.
  *
  * <p>Threads: {@code Weaver.install} runs once on the agent's thread (premain or the attach

@@ -34,16 +34,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentAttachTest {
 
     private static final Duration START = Duration.ofSeconds(60);
-    private static final String OPTIONS = "ip=127.0.0.1/8,engines=1";
-    private static final String JMTCP_SERVER = "io.jmtcp.provider.channel.JmtcpServerSocketChannel";
-    private static final String JMTCP_CLIENT = "io.jmtcp.provider.channel.JmtcpSocketChannel";
+    static final String OPTIONS = "ip=127.0.0.1/8,engines=1";
+    static final String JMTCP_SERVER = "io.jmtcp.provider.channel.JmtcpServerSocketChannel";
+    static final String JMTCP_CLIENT = "io.jmtcp.provider.channel.JmtcpSocketChannel";
     /** JEP 451: the lines JDK 21+ print when an agent is loaded into a running JVM. */
     private static final List<String> JEP_451 = List.of("A Java agent has been loaded dynamically",
             "-XX:+EnableDynamicAgentLoading", "-Djdk.instrument.traceUsage", "Dynamic loading of agents will be disallowed");
 
     private ForkedApp app;
 
-    private record Cli(int exit, String out, String err) {
+    /** What {@code java -jar jmtcp.jar ...} exited with and printed. */
+    record Cli(int exit, String out, String err) {
     }
 
     @AfterEach
@@ -189,7 +190,7 @@ class AgentAttachTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static Path javaHome(String jdk) {
+    static Path javaHome(String jdk) {
         if (jdk.equals("17")) {
             return Path.of(System.getProperty("java.home"));
         }
@@ -199,7 +200,7 @@ class AgentAttachTest {
     }
 
     /** The feature release of the JDK at {@code home} (its {@code release} file's JAVA_VERSION). */
-    private static int feature(Path home) throws IOException {
+    static int feature(Path home) throws IOException {
         for (String line : Files.readAllLines(home.resolve("release"))) {
             if (line.startsWith("JAVA_VERSION=")) {
                 return Runtime.Version.parse(line.substring(13).replace("\"", "")).feature();
@@ -210,16 +211,21 @@ class AgentAttachTest {
 
     /** The app on the kernel ({@code jvmArgs} may add the agent), with Netty, and with its own libraries if asked. */
     private static ForkedApp start(Path home, boolean ownLibs, String... jvmArgs) {
+        return start(home, Libs.NETTY, AttachNettyApp.class, ownLibs, jvmArgs);
+    }
+
+    /** The app {@code main} with the given JDK, on the kernel ({@code jvmArgs} may add the agent), with its framework's jars. */
+    static ForkedApp start(Path home, Libs libs, Class<?> main, boolean ownLibs, String... jvmArgs) {
         ForkedApp.jmtcpJar(); // skips when the jar was not built
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/java").toString());
         cmd.add("-Xmx512m");
         cmd.addAll(List.of(jvmArgs));
-        String cp = ForkedApp.appClassPath(Libs.NETTY);
+        String cp = ForkedApp.appClassPath(libs);
         if (ownLibs) {
-            Path libs = Path.of(System.getProperty("jmtcp.it.applibs", "target/app-libs"));
-            Prerequisites.check(Files.isDirectory(libs), "the application's own libraries in " + libs);
-            try (Stream<Path> jars = Files.list(libs)) {
+            Path own = Path.of(System.getProperty("jmtcp.it.applibs", "target/app-libs"));
+            Prerequisites.check(Files.isDirectory(own), "the application's own libraries in " + own);
+            try (Stream<Path> jars = Files.list(own)) {
                 cp += File.pathSeparator + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
             } catch (IOException e) {
                 throw new AssertionError(e);
@@ -227,24 +233,34 @@ class AgentAttachTest {
         }
         cmd.add("-cp");
         cmd.add(cp);
-        cmd.add(AttachNettyApp.class.getName());
+        cmd.add(main.getName());
         if (ownLibs) {
             cmd.add("own-libs");
         }
-        return ForkedApp.launch("AttachNettyApp on " + home.getFileName(), cmd);
+        return ForkedApp.launch(main.getSimpleName() + " on " + home.getFileName(), cmd);
     }
 
     private String awaitFact(String key) throws InterruptedException {
+        return awaitFact(app, key);
+    }
+
+    /** The value of the app's next {@code FACT key} line (waits up to a minute). */
+    static String awaitFact(ForkedApp app, String key) throws InterruptedException {
         String line = app.await("FACT " + key + " ", START);
         return line.substring(6 + key.length());
     }
 
     private Cli attach(Path home, String options) throws Exception {
+        return attach(home, app, options);
+    }
+
+    /** {@code java -jar jmtcp.jar attach PID OPTIONS} against {@code app} (its {@code FACT pid}). */
+    static Cli attach(Path home, ForkedApp app, String options) throws Exception {
         return run(home, "attach", app.fact("pid"), options);
     }
 
     /** {@code java -jar jmtcp.jar ARGS} with the given JDK. */
-    private static Cli run(Path home, String... args) throws Exception {
+    static Cli run(Path home, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/java").toString(), "-jar",
                 ForkedApp.jmtcpJar().toString()));
         cmd.addAll(List.of(args));
@@ -258,7 +274,7 @@ class AgentAttachTest {
     }
 
     /** What the kernel listens on at {@code port} ({@code ss -Hltn}). */
-    private static String kernelListener(int port) {
+    static String kernelListener(int port) {
         return Shell.run(Duration.ofSeconds(10), "ss", "-Hltn", "sport = :" + port).stdout().strip();
     }
 
