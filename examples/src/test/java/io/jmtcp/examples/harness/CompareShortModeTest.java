@@ -105,7 +105,8 @@ class CompareShortModeTest {
                 "jvmFlags", "cells", "results", "targets"}) {
             assertThat(json.has(field)).as(field).isTrue();
         }
-        assertThat(json.get("targets")).hasSize(8);
+        // 4 workloads for jmtcp, jmtcp-inline and jmtcp-shm, and latency for jmtcp-busy-poll
+        assertThat(json.get("targets")).hasSize(4 * 3 + 1);
         json.get("targets").forEach(t -> assertThat(t.get("verdict").asText()).isNotBlank());
     }
 
