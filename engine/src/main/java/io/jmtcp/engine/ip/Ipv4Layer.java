@@ -36,6 +36,7 @@ public final class Ipv4Layer {
     private final Reassembly reassembly;
     private final ProtocolHandler[] handlers = new ProtocolHandler[256];
     private final Icmp icmp;
+    private ExceptionPath exception;
 
     private final Ipv4Packet in = new Ipv4Packet();
     private final Ipv4Packet reassembled = new Ipv4Packet();
@@ -58,7 +59,18 @@ public final class Ipv4Layer {
         this.identification = identificationSeed;
         this.icmp = new Icmp(this, counters, icmpErrorIntervalNanos);
         handlers[Ipv4Packet.PROTOCOL_ICMP] = icmp;
-        handlers[Ipv4Packet.PROTOCOL_UDP] = new Udp(icmp, counters);
+        handlers[Ipv4Packet.PROTOCOL_UDP] = new Udp(icmp, this, counters);
+        this.exception = new ExceptionPath(null, ourMac, counters);
+    }
+
+    /** Installs the engine's exception path (before the engine runs); without one, none is used. */
+    public void exceptionPath(ExceptionPath path) {
+        this.exception = path;
+    }
+
+    /** The exception path: where layers hand what this stack does not consume. */
+    public ExceptionPath exceptionPath() {
+        return exception;
     }
 
     /** Registers the handler of an IP protocol (TCP registers itself here). */
@@ -168,9 +180,22 @@ public final class Ipv4Layer {
     }
 
     private void deliver(Ipv4Packet packet, boolean broadcast, long now) {
-        ProtocolHandler h = handlers[packet.protocol()];
+        int protocol = packet.protocol();
+        if (protocol == Ipv4Packet.PROTOCOL_ICMP && exception.enabled() && packet.payloadLength() > 0
+                && (packet.buffer().get(packet.payloadOffset()) & 0xff) != Icmpv4Packet.TYPE_ECHO_REQUEST) {
+            // both stacks need ICMP other than echo requests: the kernel its echo replies and the
+            // errors about its own flows, jmtcp the errors about its flows (RFC 1122 3.2.2). The
+            // copy is taken first: jmtcp's echo handling rewrites the packet in place.
+            exception.handIp(Counter.EXCEPTION_ICMP, packet);
+        }
+        ProtocolHandler h = handlers[protocol];
         if (h != null) {
             h.input(packet, broadcast, now);
+            return;
+        }
+        if (exception.enabled()) {
+            // the host's stack may carry it (IGMP, GRE, SCTP...): it answers or not, not us
+            exception.handIp(Counter.EXCEPTION_IP_PROTOCOL, packet);
             return;
         }
         counters.increment(Counter.RX_DROP_PROTOCOL_UNREACHABLE);
