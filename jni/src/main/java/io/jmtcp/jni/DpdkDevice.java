@@ -3,8 +3,11 @@ package io.jmtcp.jni;
 import io.jmtcp.engine.dev.DeviceCapabilities;
 import io.jmtcp.engine.dev.DeviceCounter;
 import io.jmtcp.engine.dev.Doorbell;
+import io.jmtcp.engine.dev.ExceptionSink;
 import io.jmtcp.engine.dev.FrameBatch;
+import io.jmtcp.engine.dev.FrameRing;
 import io.jmtcp.engine.dev.NetDevice;
+import io.jmtcp.engine.dev.RingExceptionSink;
 import io.jmtcp.engine.wire.MacAddress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -175,8 +178,11 @@ public final class DpdkDevice implements NetDevice {
     private final long[] portStats = new long[7];
     private volatile boolean closed;
 
-    // exception path (queue 0's owner only): a kernel TAP that gets the frames not addressed to us
+    // exception path: a kernel TAP that gets the frames the stack does not consume; the TAP, the
+    // batches and the consumer side of every queue's sink ring belong to queue 0's owner
     private TapDevice exception;
+    private RingExceptionSink[] sinks = new RingExceptionSink[0];
+    private FrameBatch sinkBatch;
     private FrameBatch exceptionOut;
     private FrameBatch exceptionIn;
     private FrameBatch exceptionTx;
@@ -215,19 +221,42 @@ public final class DpdkDevice implements NetDevice {
     }
 
     /**
-     * Hands the frames this stack does not own to a kernel TAP, and sends what the kernel writes
-     * to it out of the port, so the host keeps its own connectivity on a port DPDK owns (F-Stack's
-     * KNI idea, with the split made by MAC address): unicast frames to another MAC go only to the
-     * kernel, broadcast and multicast frames to both, frames to this stack's MAC only to the stack
-     * (the port is promiscuous; the TAP's kernel side keeps its own MAC). Done on queue 0,
-     * by its owner, with a copy per frame (the slow path); an idle queue 0 then naps at most 1 ms
-     * so the kernel's frames are not held back. Call before the engines start.
+     * Hands the frames this stack does not consume to a kernel TAP, and sends what the kernel
+     * writes to it out of the port, so the host keeps its own connectivity on a port DPDK owns
+     * (F-Stack's KNI). Two splits feed the TAP:
+     * <ul>
+     * <li>by MAC address, here: unicast frames to another MAC (the port is promiscuous) go only to
+     * the kernel, without a trip through the engine — for a kernel side with its own MAC;
+     * <li>by content, in the engine ({@link io.jmtcp.engine.ip.ExceptionPath}): every queue offers
+     * an {@link ExceptionSink} ({@link #exceptionSink}), and its engine hands it other EtherTypes,
+     * multicast, UDP, other IP protocols, TCP for ports with no jmtcp socket, and copies of ARP and
+     * non-echo ICMP — for a kernel side with the same MAC and IPv4 address as the stack, as KNI
+     * configures it (the ephemeral port ranges must then not overlap: {@code jmtcp.tcp.ports}
+     * against {@code net.ipv4.ip_local_port_range}).
+     * </ul>
+     * Each queue's sink is a {@link FrameRing} its engine copies frames into; queue 0's owner drains
+     * them all into the TAP at each receive burst, and relays the TAP's frames out on queue 0. An
+     * idle queue 0 naps at most 1 ms so the kernel's frames are not held back; other queues ring it
+     * when they hand a frame over. Call before the engines start.
      */
     void attachException(TapDevice tap) {
         this.exception = tap;
         this.exceptionOut = new FrameBatch(BURST_MAX);
         this.exceptionIn = new FrameBatch(64);
         this.exceptionTx = new FrameBatch(64);
+        this.sinkBatch = new FrameBatch(64);
+        int frame = txCapacity;
+        RingExceptionSink[] s = new RingExceptionSink[queues.length];
+        for (int q = 0; q < s.length; q++) {
+            s[q] = new RingExceptionSink(FrameRing.allocate(256, frame), q == 0 ? null : () -> wakeup(0));
+        }
+        this.sinks = s;
+    }
+
+    /** The sink of {@code queue} when an exception TAP is attached, else null. */
+    @Override
+    public ExceptionSink exceptionSink(int queue) {
+        return queue < sinks.length ? sinks[queue] : null;
     }
 
     /** Frames handed to the exception TAP, and frames from it sent out of the port. */
@@ -333,7 +362,11 @@ public final class DpdkDevice implements NetDevice {
         return Math.max(got, 0);
     }
 
-    /** Queue 0's receive with the exception path: splits by destination MAC, then relays the kernel's frames. */
+    /**
+     * Queue 0's receive with the exception path: unicast to other MACs goes to the kernel, the
+     * rest to the engine; then what the engines handed to their sinks goes to the kernel, and the
+     * kernel's frames go out of the port.
+     */
     private int rxWithException(Queue q, FrameBatch batch, int got) {
         ByteBuffer c = q.control;
         int kept = 0;
@@ -344,24 +377,23 @@ public final class DpdkDevice implements NetDevice {
             int len = c.getInt(d + F_LENGTH);
             long dst = ((buf.getInt(off) & 0xFFFF_FFFFL) << 16) | (buf.getShort(off + 4) & 0xFFFFL);
             boolean group = (dst & 0x0100_0000_0000L) != 0; // I/G bit: broadcast or multicast (IEEE 802 8.2)
-            if (group || dst != mac) {
-                int t = exception.txAcquire(0, exceptionOut);
-                if (t >= 0 && len <= exceptionOut.capacity(t)) {
-                    ByteBuffer out = exceptionOut.buffer(t);
-                    int at = exceptionOut.offset(t);
-                    for (int k = 0; k < len; k++) {
-                        out.put(at + k, buf.get(off + k));
-                    }
-                    exceptionOut.length(t, len);
-                    toKernel++;
-                }
-                if (!group) {
-                    release(q, c.getLong(d + F_MBUF));
-                    continue;
-                }
+            if (!group && dst != mac) {
+                toKernel(buf, off, len);
+                release(q, c.getLong(d + F_MBUF));
+                continue;
             }
+            // group frames and ours: the engine decides, and hands the kernel its share (ExceptionPath)
             batch.add(buf, off, len, c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
             kept++;
+        }
+        for (RingExceptionSink sink : sinks) {
+            FrameRing ring = sink.ring();
+            int m = ring.borrow(sinkBatch, 0);
+            for (int i = 0; i < m; i++) {
+                toKernel(sinkBatch.buffer(i), sinkBatch.offset(i), sinkBatch.length(i));
+            }
+            ring.releaseBorrowed();
+            sinkBatch.clear();
         }
         if (!exceptionOut.isEmpty()) {
             exception.txBurst(0, exceptionOut);
@@ -388,6 +420,19 @@ public final class DpdkDevice implements NetDevice {
             fromKernel += txBurst(0, exceptionTx);
         }
         return kept;
+    }
+
+    /** Copies one frame into the exception TAP's next transmit frame (sent at the end of the burst). */
+    private void toKernel(ByteBuffer buf, int off, int len) {
+        if (exceptionOut.isFull()) {
+            exception.txBurst(0, exceptionOut);
+        }
+        int t = exception.txAcquire(0, exceptionOut);
+        if (t >= 0 && len <= exceptionOut.capacity(t)) {
+            exceptionOut.buffer(t).put(exceptionOut.offset(t), buf, off, len);
+            exceptionOut.length(t, len);
+            toKernel++;
+        }
     }
 
     @Override
