@@ -164,6 +164,39 @@ class ExceptionPathTest {
     }
 
     @Test
+    void aReassembledDatagramGoesToTheSinkAsOneFrameWithAnEthernetHeader() {
+        sunk();
+        // a UDP datagram of 1200 bytes in two fragments: what the host gets is the whole datagram
+        ByteBuffer udp = ByteBuffer.allocate(1200);
+        udp.putShort(0, (short) 5353).putShort(2, (short) 53).putShort(4, (short) 1200).putShort(6, (short) 0);
+        for (int i = 8; i < 1200; i++) {
+            udp.put(i, (byte) (i * 7));
+        }
+        f.frame.identification(77).fragment(PEER_IP, OUR_IP, Ipv4Packet.PROTOCOL_UDP, udp, 0, 800, true);
+        f.sendAndCycle();
+        assertThat(sunk()).isEmpty();
+        f.frame.identification(77).fragment(PEER_IP, OUR_IP, Ipv4Packet.PROTOCOL_UDP, udp, 800, 400, false);
+        f.sendAndCycle();
+        f.expectNothing();
+        List<byte[]> frames = sunk();
+        assertThat(frames).hasSize(1);
+        ByteBuffer b = ByteBuffer.wrap(frames.get(0));
+        EthernetFrame eth = new EthernetFrame().wrap(b, 0, b.capacity());
+        assertThat(eth.destination()).isEqualTo(OUR_MAC);
+        assertThat(eth.source()).isEqualTo(PEER_MAC);
+        assertThat(eth.etherType()).isEqualTo(EthernetFrame.ETHERTYPE_IPV4);
+        Ipv4Packet ip = new Ipv4Packet().wrap(b, EthernetFrame.HEADER_LENGTH, b.capacity() - EthernetFrame.HEADER_LENGTH);
+        assertThat(ip.checkLength()).isTrue();
+        assertThat(ip.verifyChecksum()).isTrue();
+        assertThat(ip.isFragment()).isFalse();
+        assertThat(ip.totalLength()).isEqualTo(Ipv4Packet.MIN_HEADER_LENGTH + 1200);
+        byte[] payload = new byte[1200];
+        b.get(ip.payloadOffset(), payload);
+        assertThat(payload).isEqualTo(udp.array());
+        assertThat(f.counter(Counter.EXCEPTION_UDP)).isEqualTo(1);
+    }
+
+    @Test
     void aFullSinkDropsAndCountsWithoutAnsweringInstead() {
         sunk();
         f.frame.udp(PEER_IP, OUR_IP, 5353, 53, 8, true);
