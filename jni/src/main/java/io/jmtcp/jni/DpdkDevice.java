@@ -31,7 +31,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Checksums: the engine computes transmit checksums itself, so the device does not claim
  * transmit offload ({@link #portCanOffloadTxChecksums()} says whether the port could); frames the
- * NIC flags with a bad IP or TCP checksum are dropped in the shim and counted. Idle engines sleep
+ * NIC flags with a bad IP or TCP checksum are dropped in the shim and counted, and frames it
+ * flags good in both carry {@link FrameBatch#CHECKSUMS_VERIFIED}, so the engine skips its own
+ * IPv4 and TCP verification for them. Idle engines sleep
  * on the queue's receive interrupt where the PMD has one ({@code net_tap}, NICs), together with an
  * eventfd that {@link #wakeup} writes; elsewhere ({@code net_ring}, {@code net_memif}) they nap
  * for at most {@code poll-us}, woken early by {@link #wakeup}.
@@ -49,6 +51,9 @@ public final class DpdkDevice implements NetDevice {
     private static final int F_LENGTH;
     private static final int F_CAPACITY;
     private static final int F_HASH;
+    private static final int F_FLAGS;
+    /** JMTCP_FRAME_CKSUM_GOOD of jmtcp_dpdk.c: the NIC found the IPv4 and the L4 checksum good. */
+    private static final int FRAME_CKSUM_GOOD = 2;
     private static final int STATS_BYTES;
     private static final int S_RX_FOREIGN;
     private static final int S_RX_SEGMENTED;
@@ -77,6 +82,7 @@ public final class DpdkDevice implements NetDevice {
         F_LENGTH = DpdkNative.layout0(DpdkNative.L_FRAME_LENGTH);
         F_CAPACITY = DpdkNative.layout0(DpdkNative.L_FRAME_CAPACITY);
         F_HASH = DpdkNative.layout0(DpdkNative.L_FRAME_HASH);
+        F_FLAGS = DpdkNative.layout0(DpdkNative.L_FRAME_FLAGS);
         STATS_BYTES = (DpdkNative.layout0(DpdkNative.L_QSTATS_SIZE) + 63) & ~63;
         S_RX_FOREIGN = DpdkNative.layout0(DpdkNative.L_QSTATS_RX_FOREIGN);
         S_RX_SEGMENTED = DpdkNative.layout0(DpdkNative.L_QSTATS_RX_SEGMENTED);
@@ -199,8 +205,9 @@ public final class DpdkDevice implements NetDevice {
         this.portRxChecksum = info.getInt(I_RX_CKSUM) != 0;
         this.portTxOffload = info.getInt(I_TX_CKSUM) != 0;
         int frameCapacity = info.getInt(I_FRAME_CAPACITY);
-        // the engine computes every checksum it sends and verifies every one it receives (the SPI
-        // has no per-frame "verified" flag); the shim drops frames the NIC found bad
+        // the engine computes every checksum it sends; on receive the NIC's verdict goes per frame
+        // (FrameBatch.CHECKSUMS_VERIFIED when IPv4 and L4 are good, the shim drops bad ones), so
+        // the device as a whole does not claim to verify
         this.capabilities = new DeviceCapabilities(mtu, queueCount, false, false, rss, frameCapacity);
         this.txCapacity = mtu + DeviceCapabilities.ETHERNET_HEADER;
         this.rxInterrupts = info.getInt(I_RX_INTR) != 0;
@@ -357,7 +364,7 @@ public final class DpdkDevice implements NetDevice {
         for (int i = 0; i < got; i++) {
             int d = q.rxBase + i * FRAME;
             batch.add(q.view(c.getInt(d + F_REGION)), c.getInt(d + F_OFFSET), c.getInt(d + F_LENGTH),
-                    c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
+                    c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH), rxFlags(c, d));
         }
         return Math.max(got, 0);
     }
@@ -383,7 +390,8 @@ public final class DpdkDevice implements NetDevice {
                 continue;
             }
             // group frames and ours: the engine decides, and hands the kernel its share (ExceptionPath)
-            batch.add(buf, off, len, c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
+            batch.add(buf, off, len, c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH),
+                    rxFlags(c, d));
             kept++;
         }
         for (RingExceptionSink sink : sinks) {
@@ -420,6 +428,11 @@ public final class DpdkDevice implements NetDevice {
             fromKernel += txBurst(0, exceptionTx);
         }
         return kept;
+    }
+
+    /** The engine's receive flags of a described frame: the NIC's checksum-good verdict. */
+    private static int rxFlags(ByteBuffer c, int d) {
+        return (c.getInt(d + F_FLAGS) & FRAME_CKSUM_GOOD) != 0 ? FrameBatch.CHECKSUMS_VERIFIED : 0;
     }
 
     /** Copies one frame into the exception TAP's next transmit frame (sent at the end of the burst). */

@@ -37,6 +37,8 @@ public final class Ipv4Layer {
     private final ProtocolHandler[] handlers = new ProtocolHandler[256];
     private final Icmp icmp;
     private ExceptionPath exception;
+    /** The device verified the current frame's IPv4 and TCP/UDP checksums (FrameBatch.CHECKSUMS_VERIFIED). */
+    private boolean frameVerified;
 
     private final Ipv4Packet in = new Ipv4Packet();
     private final Ipv4Packet reassembled = new Ipv4Packet();
@@ -88,9 +90,21 @@ public final class Ipv4Layer {
         return route;
     }
 
-    /** Whether the device verified received checksums (so layers above may skip theirs). */
+    /**
+     * Whether the device verified the checksums of the packet being delivered (so layers above may
+     * skip theirs): always, for a device that verifies every frame; else per frame
+     * ({@link #frameChecksumsVerified}).
+     */
     public boolean rxChecksumVerified() {
-        return rxChecksumVerified;
+        return rxChecksumVerified || frameVerified;
+    }
+
+    /**
+     * The engine tells, per received frame, whether the device verified its checksums; packets
+     * from sibling engines and reassembled datagrams are never taken as verified.
+     */
+    public void frameChecksumsVerified(boolean verified) {
+        this.frameVerified = verified;
     }
 
     /** The IP MTU. */
@@ -137,7 +151,7 @@ public final class Ipv4Layer {
             counters.increment(Counter.RX_DROP_IP_TRUNCATED);
             return;
         }
-        if (!rxChecksumVerified && !in.verifyChecksum()) {
+        if (!rxChecksumVerified() && !in.verifyChecksum()) {
             counters.increment(Counter.RX_DROP_IP_BAD_CHECKSUM);
             return;
         }
@@ -157,6 +171,7 @@ public final class Ipv4Layer {
             counters.increment(Counter.IP_FRAGMENTS_RX);
             int slot = reassembly.add(in, now);
             if (slot >= 0) {
+                frameVerified = false; // the device checked this fragment's header, not the datagram's L4 sum
                 reassembly.wrapComplete(slot, reassembled);
                 deliver(reassembled, broadcast, now);
                 reassembly.release(slot);
@@ -171,6 +186,7 @@ public final class Ipv4Layer {
      * this engine owns (DESIGN.md 3.3): straight to its protocol handler.
      */
     public void inputForwarded(ByteBuffer buffer, int offset, int length, long now) {
+        frameVerified = false;
         in.wrap(buffer, offset, length);
         if (!in.checkLength()) {
             counters.increment(Counter.RX_DROP_IP_TRUNCATED);

@@ -250,8 +250,10 @@ public final class Engine implements Agent {
         int n = siblingsHaveRoom() ? device.rxBurst(queue, rx) : 0;
         if (n > 0) {
             for (int i = 0; i < n; i++) {
+                ip.frameChecksumsVerified((rx.flags(i) & FrameBatch.CHECKSUMS_VERIFIED) != 0);
                 input(rx.buffer(i), rx.offset(i), rx.length(i));
             }
+            ip.frameChecksumsVerified(false);
             exception.noFrame();
             device.rxRelease(queue, rx);
             work += n;
