@@ -3,8 +3,11 @@ package io.jmtcp.jni;
 import io.jmtcp.engine.dev.DeviceCapabilities;
 import io.jmtcp.engine.dev.DeviceCounter;
 import io.jmtcp.engine.dev.Doorbell;
+import io.jmtcp.engine.dev.ExceptionSink;
 import io.jmtcp.engine.dev.FrameBatch;
+import io.jmtcp.engine.dev.FrameRing;
 import io.jmtcp.engine.dev.NetDevice;
+import io.jmtcp.engine.dev.RingExceptionSink;
 import io.jmtcp.engine.wire.MacAddress;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +31,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Checksums: the engine computes transmit checksums itself, so the device does not claim
  * transmit offload ({@link #portCanOffloadTxChecksums()} says whether the port could); frames the
- * NIC flags with a bad IP or TCP checksum are dropped in the shim and counted. Idle engines sleep
+ * NIC flags with a bad IP or TCP checksum are dropped in the shim and counted, and frames it
+ * flags good in both carry {@link FrameBatch#CHECKSUMS_VERIFIED}, so the engine skips its own
+ * IPv4 and TCP verification for them. Idle engines sleep
  * on the queue's receive interrupt where the PMD has one ({@code net_tap}, NICs), together with an
  * eventfd that {@link #wakeup} writes; elsewhere ({@code net_ring}, {@code net_memif}) they nap
  * for at most {@code poll-us}, woken early by {@link #wakeup}.
@@ -46,6 +51,9 @@ public final class DpdkDevice implements NetDevice {
     private static final int F_LENGTH;
     private static final int F_CAPACITY;
     private static final int F_HASH;
+    private static final int F_FLAGS;
+    /** JMTCP_FRAME_CKSUM_GOOD of jmtcp_dpdk.c: the NIC found the IPv4 and the L4 checksum good. */
+    private static final int FRAME_CKSUM_GOOD = 2;
     private static final int STATS_BYTES;
     private static final int S_RX_FOREIGN;
     private static final int S_RX_SEGMENTED;
@@ -74,6 +82,7 @@ public final class DpdkDevice implements NetDevice {
         F_LENGTH = DpdkNative.layout0(DpdkNative.L_FRAME_LENGTH);
         F_CAPACITY = DpdkNative.layout0(DpdkNative.L_FRAME_CAPACITY);
         F_HASH = DpdkNative.layout0(DpdkNative.L_FRAME_HASH);
+        F_FLAGS = DpdkNative.layout0(DpdkNative.L_FRAME_FLAGS);
         STATS_BYTES = (DpdkNative.layout0(DpdkNative.L_QSTATS_SIZE) + 63) & ~63;
         S_RX_FOREIGN = DpdkNative.layout0(DpdkNative.L_QSTATS_RX_FOREIGN);
         S_RX_SEGMENTED = DpdkNative.layout0(DpdkNative.L_QSTATS_RX_SEGMENTED);
@@ -175,8 +184,11 @@ public final class DpdkDevice implements NetDevice {
     private final long[] portStats = new long[7];
     private volatile boolean closed;
 
-    // exception path (queue 0's owner only): a kernel TAP that gets the frames not addressed to us
+    // exception path: a kernel TAP that gets the frames the stack does not consume; the TAP, the
+    // batches and the consumer side of every queue's sink ring belong to queue 0's owner
     private TapDevice exception;
+    private RingExceptionSink[] sinks = new RingExceptionSink[0];
+    private FrameBatch sinkBatch;
     private FrameBatch exceptionOut;
     private FrameBatch exceptionIn;
     private FrameBatch exceptionTx;
@@ -193,8 +205,9 @@ public final class DpdkDevice implements NetDevice {
         this.portRxChecksum = info.getInt(I_RX_CKSUM) != 0;
         this.portTxOffload = info.getInt(I_TX_CKSUM) != 0;
         int frameCapacity = info.getInt(I_FRAME_CAPACITY);
-        // the engine computes every checksum it sends and verifies every one it receives (the SPI
-        // has no per-frame "verified" flag); the shim drops frames the NIC found bad
+        // the engine computes every checksum it sends; on receive the NIC's verdict goes per frame
+        // (FrameBatch.CHECKSUMS_VERIFIED when IPv4 and L4 are good, the shim drops bad ones), so
+        // the device as a whole does not claim to verify
         this.capabilities = new DeviceCapabilities(mtu, queueCount, false, false, rss, frameCapacity);
         this.txCapacity = mtu + DeviceCapabilities.ETHERNET_HEADER;
         this.rxInterrupts = info.getInt(I_RX_INTR) != 0;
@@ -215,19 +228,42 @@ public final class DpdkDevice implements NetDevice {
     }
 
     /**
-     * Hands the frames this stack does not own to a kernel TAP, and sends what the kernel writes
-     * to it out of the port, so the host keeps its own connectivity on a port DPDK owns (F-Stack's
-     * KNI idea, with the split made by MAC address): unicast frames to another MAC go only to the
-     * kernel, broadcast and multicast frames to both, frames to this stack's MAC only to the stack
-     * (the port is promiscuous; the TAP's kernel side keeps its own MAC). Done on queue 0,
-     * by its owner, with a copy per frame (the slow path); an idle queue 0 then naps at most 1 ms
-     * so the kernel's frames are not held back. Call before the engines start.
+     * Hands the frames this stack does not consume to a kernel TAP, and sends what the kernel
+     * writes to it out of the port, so the host keeps its own connectivity on a port DPDK owns
+     * (F-Stack's KNI). Two splits feed the TAP:
+     * <ul>
+     * <li>by MAC address, here: unicast frames to another MAC (the port is promiscuous) go only to
+     * the kernel, without a trip through the engine — for a kernel side with its own MAC;
+     * <li>by content, in the engine ({@link io.jmtcp.engine.ip.ExceptionPath}): every queue offers
+     * an {@link ExceptionSink} ({@link #exceptionSink}), and its engine hands it other EtherTypes,
+     * multicast, UDP, other IP protocols, TCP for ports with no jmtcp socket, and copies of ARP and
+     * non-echo ICMP — for a kernel side with the same MAC and IPv4 address as the stack, as KNI
+     * configures it (the ephemeral port ranges must then not overlap: {@code jmtcp.tcp.ports}
+     * against {@code net.ipv4.ip_local_port_range}).
+     * </ul>
+     * Each queue's sink is a {@link FrameRing} its engine copies frames into; queue 0's owner drains
+     * them all into the TAP at each receive burst, and relays the TAP's frames out on queue 0. An
+     * idle queue 0 naps at most 1 ms so the kernel's frames are not held back; other queues ring it
+     * when they hand a frame over. Call before the engines start.
      */
     void attachException(TapDevice tap) {
         this.exception = tap;
         this.exceptionOut = new FrameBatch(BURST_MAX);
         this.exceptionIn = new FrameBatch(64);
         this.exceptionTx = new FrameBatch(64);
+        this.sinkBatch = new FrameBatch(64);
+        int frame = txCapacity;
+        RingExceptionSink[] s = new RingExceptionSink[queues.length];
+        for (int q = 0; q < s.length; q++) {
+            s[q] = new RingExceptionSink(FrameRing.allocate(256, frame), q == 0 ? null : () -> wakeup(0));
+        }
+        this.sinks = s;
+    }
+
+    /** The sink of {@code queue} when an exception TAP is attached, else null. */
+    @Override
+    public ExceptionSink exceptionSink(int queue) {
+        return queue < sinks.length ? sinks[queue] : null;
     }
 
     /** Frames handed to the exception TAP, and frames from it sent out of the port. */
@@ -328,12 +364,16 @@ public final class DpdkDevice implements NetDevice {
         for (int i = 0; i < got; i++) {
             int d = q.rxBase + i * FRAME;
             batch.add(q.view(c.getInt(d + F_REGION)), c.getInt(d + F_OFFSET), c.getInt(d + F_LENGTH),
-                    c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
+                    c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH), rxFlags(c, d));
         }
         return Math.max(got, 0);
     }
 
-    /** Queue 0's receive with the exception path: splits by destination MAC, then relays the kernel's frames. */
+    /**
+     * Queue 0's receive with the exception path: unicast to other MACs goes to the kernel, the
+     * rest to the engine; then what the engines handed to their sinks goes to the kernel, and the
+     * kernel's frames go out of the port.
+     */
     private int rxWithException(Queue q, FrameBatch batch, int got) {
         ByteBuffer c = q.control;
         int kept = 0;
@@ -344,24 +384,24 @@ public final class DpdkDevice implements NetDevice {
             int len = c.getInt(d + F_LENGTH);
             long dst = ((buf.getInt(off) & 0xFFFF_FFFFL) << 16) | (buf.getShort(off + 4) & 0xFFFFL);
             boolean group = (dst & 0x0100_0000_0000L) != 0; // I/G bit: broadcast or multicast (IEEE 802 8.2)
-            if (group || dst != mac) {
-                int t = exception.txAcquire(0, exceptionOut);
-                if (t >= 0 && len <= exceptionOut.capacity(t)) {
-                    ByteBuffer out = exceptionOut.buffer(t);
-                    int at = exceptionOut.offset(t);
-                    for (int k = 0; k < len; k++) {
-                        out.put(at + k, buf.get(off + k));
-                    }
-                    exceptionOut.length(t, len);
-                    toKernel++;
-                }
-                if (!group) {
-                    release(q, c.getLong(d + F_MBUF));
-                    continue;
-                }
+            if (!group && dst != mac) {
+                toKernel(buf, off, len);
+                release(q, c.getLong(d + F_MBUF));
+                continue;
             }
-            batch.add(buf, off, len, c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH));
+            // group frames and ours: the engine decides, and hands the kernel its share (ExceptionPath)
+            batch.add(buf, off, len, c.getInt(d + F_CAPACITY), c.getLong(d + F_MBUF), c.getInt(d + F_HASH),
+                    rxFlags(c, d));
             kept++;
+        }
+        for (RingExceptionSink sink : sinks) {
+            FrameRing ring = sink.ring();
+            int m = ring.borrow(sinkBatch, 0);
+            for (int i = 0; i < m; i++) {
+                toKernel(sinkBatch.buffer(i), sinkBatch.offset(i), sinkBatch.length(i));
+            }
+            ring.releaseBorrowed();
+            sinkBatch.clear();
         }
         if (!exceptionOut.isEmpty()) {
             exception.txBurst(0, exceptionOut);
@@ -388,6 +428,24 @@ public final class DpdkDevice implements NetDevice {
             fromKernel += txBurst(0, exceptionTx);
         }
         return kept;
+    }
+
+    /** The engine's receive flags of a described frame: the NIC's checksum-good verdict. */
+    private static int rxFlags(ByteBuffer c, int d) {
+        return (c.getInt(d + F_FLAGS) & FRAME_CKSUM_GOOD) != 0 ? FrameBatch.CHECKSUMS_VERIFIED : 0;
+    }
+
+    /** Copies one frame into the exception TAP's next transmit frame (sent at the end of the burst). */
+    private void toKernel(ByteBuffer buf, int off, int len) {
+        if (exceptionOut.isFull()) {
+            exception.txBurst(0, exceptionOut);
+        }
+        int t = exception.txAcquire(0, exceptionOut);
+        if (t >= 0 && len <= exceptionOut.capacity(t)) {
+            exceptionOut.buffer(t).put(exceptionOut.offset(t), buf, off, len);
+            exceptionOut.length(t, len);
+            toKernel++;
+        }
     }
 
     @Override

@@ -26,9 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code mtu=M}, {@code mac=02:..} (the stack's MAC; default the port's, except for
  * {@code net_tap}, whose kernel side shares the port's MAC, and ports without one such as
  * {@code net_ring}, where a stable one derived from the name is used; the port is promiscuous), {@code poll-us=N} (longest idle nap, default 100),
- * {@code exception=<ifname>} (a kernel TAP that receives the frames not addressed to the stack's
- * MAC, and whose frames go out of the port: {@link DpdkDevice#attachException}). EAL arguments, descriptor and
- * mempool defaults come from the {@code jmtcp.dpdk.*} configuration keys.
+ * {@code exception=<ifname>} (a kernel TAP that receives the frames the stack does not consume —
+ * unicast to other MACs, and what the engine hands over: UDP, IPv6, other protocols, TCP for ports
+ * with no jmtcp socket, copies of ARP — and whose frames go out of the port:
+ * {@link DpdkDevice#attachException}). EAL arguments, descriptor and mempool defaults come from the
+ * {@code jmtcp.dpdk.*} configuration keys.
+ *
+ * <p>The kernel side of the exception TAP, as KNI does it: give it the stack's MAC and IPv4
+ * address (fix the stack's with {@code mac=}, then {@code ip link set dev <ifname> address <mac>},
+ * {@code ip addr add <ip>/<len> dev <ifname>}), and keep the two stacks' ephemeral ports apart —
+ * {@code jmtcp.tcp.ports} and the kernel's {@code net.ipv4.ip_local_port_range} must not overlap,
+ * or replies to one stack's connection may reach the other — and run no server on a port both
+ * listen on (jmtcp wins: the segments it consumes never reach the kernel). Alternatively the kernel
+ * side keeps its own MAC and another address; it then gets its unicast frames by MAC.
  *
  * <p>Without DPDK in the build, opening fails with "install libdpdk-dev and rebuild".
  */

@@ -76,6 +76,11 @@ public abstract class ForwardingDevice implements NetDevice {
     }
 
     @Override
+    public ExceptionSink exceptionSink(int queue) {
+        return inner.exceptionSink(queue);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

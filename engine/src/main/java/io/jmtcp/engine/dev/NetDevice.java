@@ -65,6 +65,16 @@ public interface NetDevice extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Where the owner of {@code queue} hands the frames the stack does not consume (see
+     * {@link ExceptionSink}), or null when the device has no exception path: then the stack
+     * answers and drops them itself (RST, ICMP port unreachable, counted drops). Asked once by
+     * the queue's engine when it is built.
+     */
+    default ExceptionSink exceptionSink(int queue) {
+        return null;
+    }
+
     /** Releases the device; frames still borrowed become invalid. Idempotent. */
     @Override
     void close();

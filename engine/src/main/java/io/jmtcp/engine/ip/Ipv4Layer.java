@@ -36,6 +36,9 @@ public final class Ipv4Layer {
     private final Reassembly reassembly;
     private final ProtocolHandler[] handlers = new ProtocolHandler[256];
     private final Icmp icmp;
+    private ExceptionPath exception;
+    /** The device verified the current frame's IPv4 and TCP/UDP checksums (FrameBatch.CHECKSUMS_VERIFIED). */
+    private boolean frameVerified;
 
     private final Ipv4Packet in = new Ipv4Packet();
     private final Ipv4Packet reassembled = new Ipv4Packet();
@@ -58,7 +61,18 @@ public final class Ipv4Layer {
         this.identification = identificationSeed;
         this.icmp = new Icmp(this, counters, icmpErrorIntervalNanos);
         handlers[Ipv4Packet.PROTOCOL_ICMP] = icmp;
-        handlers[Ipv4Packet.PROTOCOL_UDP] = new Udp(icmp, counters);
+        handlers[Ipv4Packet.PROTOCOL_UDP] = new Udp(icmp, this, counters);
+        this.exception = new ExceptionPath(null, ourMac, counters);
+    }
+
+    /** Installs the engine's exception path (before the engine runs); without one, none is used. */
+    public void exceptionPath(ExceptionPath path) {
+        this.exception = path;
+    }
+
+    /** The exception path: where layers hand what this stack does not consume. */
+    public ExceptionPath exceptionPath() {
+        return exception;
     }
 
     /** Registers the handler of an IP protocol (TCP registers itself here). */
@@ -76,9 +90,21 @@ public final class Ipv4Layer {
         return route;
     }
 
-    /** Whether the device verified received checksums (so layers above may skip theirs). */
+    /**
+     * Whether the device verified the checksums of the packet being delivered (so layers above may
+     * skip theirs): always, for a device that verifies every frame; else per frame
+     * ({@link #frameChecksumsVerified}).
+     */
     public boolean rxChecksumVerified() {
-        return rxChecksumVerified;
+        return rxChecksumVerified || frameVerified;
+    }
+
+    /**
+     * The engine tells, per received frame, whether the device verified its checksums; packets
+     * from sibling engines and reassembled datagrams are never taken as verified.
+     */
+    public void frameChecksumsVerified(boolean verified) {
+        this.frameVerified = verified;
     }
 
     /** The IP MTU. */
@@ -125,7 +151,7 @@ public final class Ipv4Layer {
             counters.increment(Counter.RX_DROP_IP_TRUNCATED);
             return;
         }
-        if (!rxChecksumVerified && !in.verifyChecksum()) {
+        if (!rxChecksumVerified() && !in.verifyChecksum()) {
             counters.increment(Counter.RX_DROP_IP_BAD_CHECKSUM);
             return;
         }
@@ -145,6 +171,7 @@ public final class Ipv4Layer {
             counters.increment(Counter.IP_FRAGMENTS_RX);
             int slot = reassembly.add(in, now);
             if (slot >= 0) {
+                frameVerified = false; // the device checked this fragment's header, not the datagram's L4 sum
                 reassembly.wrapComplete(slot, reassembled);
                 deliver(reassembled, broadcast, now);
                 reassembly.release(slot);
@@ -159,6 +186,7 @@ public final class Ipv4Layer {
      * this engine owns (DESIGN.md 3.3): straight to its protocol handler.
      */
     public void inputForwarded(ByteBuffer buffer, int offset, int length, long now) {
+        frameVerified = false;
         in.wrap(buffer, offset, length);
         if (!in.checkLength()) {
             counters.increment(Counter.RX_DROP_IP_TRUNCATED);
@@ -168,9 +196,22 @@ public final class Ipv4Layer {
     }
 
     private void deliver(Ipv4Packet packet, boolean broadcast, long now) {
-        ProtocolHandler h = handlers[packet.protocol()];
+        int protocol = packet.protocol();
+        if (protocol == Ipv4Packet.PROTOCOL_ICMP && exception.enabled() && packet.payloadLength() > 0
+                && (packet.buffer().get(packet.payloadOffset()) & 0xff) != Icmpv4Packet.TYPE_ECHO_REQUEST) {
+            // both stacks need ICMP other than echo requests: the kernel its echo replies and the
+            // errors about its own flows, jmtcp the errors about its flows (RFC 1122 3.2.2). The
+            // copy is taken first: jmtcp's echo handling rewrites the packet in place.
+            exception.handIp(Counter.EXCEPTION_ICMP, packet);
+        }
+        ProtocolHandler h = handlers[protocol];
         if (h != null) {
             h.input(packet, broadcast, now);
+            return;
+        }
+        if (exception.enabled()) {
+            // the host's stack may carry it (IGMP, GRE, SCTP...): it answers or not, not us
+            exception.handIp(Counter.EXCEPTION_IP_PROTOCOL, packet);
             return;
         }
         counters.increment(Counter.RX_DROP_PROTOCOL_UNREACHABLE);

@@ -9,18 +9,21 @@ import io.jmtcp.engine.wire.UdpDatagram;
 /**
  * UDP input (RFC 768) for a stack that carries no UDP sockets: datagrams are validated and
  * counted, and answered with ICMP port unreachable as RFC 1122 4.1.3.1 asks, so a peer learns
- * at once that nobody listens.
+ * at once that nobody listens. With an exception path ({@link ExceptionPath}) the datagram goes
+ * to the host's stack instead, which has the UDP sockets (DNS, DHCP, NTP) and answers itself.
  *
  * <p>Owned by the engine thread.
  */
 final class Udp implements ProtocolHandler {
 
     private final Icmp icmp;
+    private final Ipv4Layer ip;
     private final Counters counters;
     private final UdpDatagram udp = new UdpDatagram();
 
-    Udp(Icmp icmp, Counters counters) {
+    Udp(Icmp icmp, Ipv4Layer ip, Counters counters) {
         this.icmp = icmp;
+        this.ip = ip;
         this.counters = counters;
     }
 
@@ -36,6 +39,11 @@ final class Udp implements ProtocolHandler {
             return;
         }
         counters.increment(Counter.UDP_RX_DATAGRAMS);
+        ExceptionPath exception = this.ip.exceptionPath();
+        if (exception.enabled()) {
+            exception.handIp(Counter.EXCEPTION_UDP, ip);
+            return;
+        }
         counters.increment(Counter.RX_DROP_UDP_NO_PORT);
         if (!broadcast) {
             icmp.sendError(ip, Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_PORT_UNREACHABLE, 0, now);

@@ -3,10 +3,12 @@ package io.jmtcp.engine.stack;
 import io.jmtcp.engine.api.SocketError;
 import io.jmtcp.engine.arp.Arp;
 import io.jmtcp.engine.config.JmtcpConfig;
+import io.jmtcp.engine.dev.ExceptionSink;
 import io.jmtcp.engine.dev.FrameBatch;
 import io.jmtcp.engine.dev.FrameRing;
 import io.jmtcp.engine.dev.NetDevice;
 import io.jmtcp.engine.dev.TxQueue;
+import io.jmtcp.engine.ip.ExceptionPath;
 import io.jmtcp.engine.ip.Icmp;
 import io.jmtcp.engine.ip.Ipv4Layer;
 import io.jmtcp.engine.ip.Route;
@@ -78,6 +80,7 @@ public final class Engine implements Agent {
     private final Timers timers;
     private final Arp arp;
     private final Ipv4Layer ip;
+    private final ExceptionPath exception;
     private final long mac;
     private final long maxSleepNanos;
     private final MpscAtomicArrayQueue<EngineCommand> commands = new MpscAtomicArrayQueue<>(4096);
@@ -136,6 +139,9 @@ public final class Engine implements Agent {
                 device.capabilities().rxChecksumVerified(), config.get(JmtcpConfig.REASSEMBLY_BUFFERS),
                 config.get(JmtcpConfig.REASSEMBLY_TIMEOUT), config.get(JmtcpConfig.ICMP_RATE), tx, arp, counters, timers,
                 ThreadLocalRandom.current().nextInt(0x10000));
+        ExceptionSink sink = device.exceptionSink(queue);
+        this.exception = new ExceptionPath(sink, mac, counters);
+        ip.exceptionPath(exception);
         this.toeplitz = shared.toeplitz();
         this.rss = shared.rss();
         this.route = route;
@@ -244,8 +250,11 @@ public final class Engine implements Agent {
         int n = siblingsHaveRoom() ? device.rxBurst(queue, rx) : 0;
         if (n > 0) {
             for (int i = 0; i < n; i++) {
+                ip.frameChecksumsVerified((rx.flags(i) & FrameBatch.CHECKSUMS_VERIFIED) != 0);
                 input(rx.buffer(i), rx.offset(i), rx.length(i));
             }
+            ip.frameChecksumsVerified(false);
+            exception.noFrame();
             device.rxRelease(queue, rx);
             work += n;
         }
@@ -309,9 +318,17 @@ public final class Engine implements Agent {
             counters.increment(Counter.RX_DROP_ETH_TRUNCATED);
             return;
         }
+        // the exception path (ip.ExceptionPath) hands what jmtcp does not consume to the host's
+        // stack; without one these frames are dropped and counted
+        exception.frame(buffer, offset, length);
         long dst = eth.destination();
         if (dst != mac && dst != MacAddress.BROADCAST) {
-            counters.increment(Counter.RX_DROP_ETH_NOT_FOR_US);
+            // another host's unicast (a promiscuous port), or multicast such as IPv6 neighbour discovery
+            if (!exception.enabled()) {
+                counters.increment(Counter.RX_DROP_ETH_NOT_FOR_US);
+            } else {
+                exception.handFrame(Counter.EXCEPTION_OTHER_DESTINATION);
+            }
             return;
         }
         int type = eth.etherType();
@@ -323,7 +340,12 @@ public final class Engine implements Agent {
             }
             ip.input(buffer, payload, payloadLength, now);
         } else if (type == EthernetFrame.ETHERTYPE_ARP) {
+            // both stacks resolve neighbours and answer for the shared address: the host gets a
+            // copy of every ARP packet, taken before ARP input may reuse the frame
+            exception.handFrame(Counter.EXCEPTION_ARP);
             arp.input(buffer, payload, payloadLength, now);
+        } else if (exception.enabled()) {
+            exception.handFrame(Counter.EXCEPTION_ETHERTYPE);
         } else {
             counters.increment(Counter.RX_DROP_ETH_UNKNOWN_TYPE);
         }

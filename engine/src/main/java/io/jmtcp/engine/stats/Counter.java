@@ -16,6 +16,16 @@ public enum Counter {
     RX_DROP_ETH_NOT_FOR_US("rx dropped: destination MAC not ours"),
     RX_DROP_ETH_UNKNOWN_TYPE("rx dropped: EtherType not IPv4 or ARP"),
 
+    EXCEPTION_OTHER_DESTINATION("exception path: frames to another unicast or a multicast MAC handed over"),
+    EXCEPTION_ETHERTYPE("exception path: frames of an EtherType not IPv4 or ARP (IPv6...) handed over"),
+    EXCEPTION_ARP("exception path: copies of ARP packets handed over (both stacks need them)"),
+    EXCEPTION_IP_PROTOCOL("exception path: IPv4 packets of a protocol this stack does not carry handed over"),
+    EXCEPTION_UDP("exception path: UDP datagrams handed over (instead of ICMP port unreachable)"),
+    EXCEPTION_ICMP("exception path: copies of ICMP messages other than echo requests handed over"),
+    EXCEPTION_TCP_NO_SOCKET("exception path: TCP segments for no connection, listener or TIME-WAIT handed over"
+            + " (instead of RST)"),
+    EXCEPTION_DROPPED("exception path: frames the sink could not take (full, or larger than its frames)"),
+
     ARP_RX_REQUESTS("ARP requests received"),
     ARP_RX_REPLIES("ARP replies received"),
     ARP_TX_REQUESTS("ARP requests sent"),

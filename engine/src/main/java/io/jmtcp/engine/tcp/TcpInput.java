@@ -35,8 +35,18 @@ final class TcpInput {
 
     // =========================================================== 3.10.7.1 CLOSED
 
-    /** No TCB and no listener: answer with RST unless the segment is one (RFC 9293 3.10.7.1). */
+    /**
+     * No TCB and no listener: answer with RST unless the segment is one (RFC 9293 3.10.7.1) —
+     * or, with an exception path, hand it to the host's stack: the port may be one of its own
+     * sockets (a connection it opened from its ephemeral range, a server jmtcp does not run),
+     * and if not, the host answers with the RST itself.
+     */
     void closed(TcpSegment seg, Ipv4Packet ip, long now) {
+        io.jmtcp.engine.ip.ExceptionPath exception = layer.ip.exceptionPath();
+        if (exception.enabled()) {
+            exception.handIp(Counter.EXCEPTION_TCP_NO_SOCKET, ip);
+            return;
+        }
         counters.increment(Counter.RX_DROP_TCP_NO_SOCKET);
         if (seg.has(TcpSegment.RST)) {
             return;

@@ -49,11 +49,15 @@ public final class WireFixture implements AutoCloseable {
     private final Received received = new Received();
 
     private WireFixture(Map<String, String> options) {
+        this(options, d -> d);
+    }
+
+    private WireFixture(Map<String, String> options, java.util.function.UnaryOperator<io.jmtcp.engine.dev.NetDevice> decorate) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("ip", "198.18.0.2/24");
         all.put("jmx", "false");
         all.putAll(options);
-        stack = Stack.manual(JmtcpConfig.of(all), wire.a(), clock);
+        stack = Stack.manual(JmtcpConfig.of(all), decorate.apply(wire.a()), clock);
         engine = stack.engine(0);
     }
 
@@ -67,7 +71,13 @@ public final class WireFixture implements AutoCloseable {
      * from an ARP request, so replies to the peer leave at once.
      */
     public static WireFixture started(String... keyValues) {
-        WireFixture f = raw(keyValues);
+        return started(d -> d, keyValues);
+    }
+
+    /** As {@link #started(String...)}, with the stack's end of the wire wrapped by {@code decorate}. */
+    public static WireFixture started(java.util.function.UnaryOperator<io.jmtcp.engine.dev.NetDevice> decorate,
+            String... keyValues) {
+        WireFixture f = new WireFixture(map(keyValues), decorate);
         f.cycle();
         Received announce = f.expectFrame();
         assertThat(announce.arp().operation()).isEqualTo(ArpPacket.OP_REQUEST);

@@ -221,6 +221,89 @@ class DpdkTapInteropTest {
         }
     }
 
+    /**
+     * The exception path configured as KNI does it: the host kernel's side of the exception TAP
+     * has jmtcp's MAC and IPv4 address, so one address serves both stacks. TCP to a port jmtcp
+     * does not use and UDP reach the kernel through the DPDK port (the engine hands them over
+     * instead of answering RST / port unreachable), and the kernel's replies go out through it,
+     * while jmtcp's own HTTP port is still served by jmtcp.
+     */
+    @Test
+    void exceptionPathSharesJmtcpsAddressWithTheKernelLikeKni() throws Exception {
+        Prerequisites.requireCommands("busybox", "python3");
+        String ifname = ifname();
+        String exc = "jexc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 16));
+        String mac = "02:00:c6:12:00:02";
+        try (Netns ns = Netns.create(); Netns host = Netns.create()) {
+            Shell.Background serve = serve(ns, "dpdk:net_tap0,iface=" + ifname + ",exception=" + exc + ",mac=" + mac);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!ns.exec("ip", "link", "show", "dev", exc).ok()) {
+                assertThat(serve.isAlive()).as("serve is running").isTrue();
+                assertThat(System.nanoTime() < deadline).as("exception TAP within 60 s").isTrue();
+                Thread.sleep(50);
+            }
+            // the host's kernel (another namespace here): same MAC, same address, ephemeral ports
+            // apart from jmtcp's (jmtcp.tcp.ports defaults to 32768-60999)
+            ns.exec("ip", "link", "set", "dev", exc, "netns", host.name()).orThrow();
+            host.exec("ip", "link", "set", "dev", exc, "down").orThrow();
+            host.exec("ip", "link", "set", "dev", exc, "address", mac).orThrow();
+            host.exec("sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=61000 65000").orThrow();
+            host.configure(exc, JMTCP_IP + "/24");
+            kernelSide(ns, ifname, serve);
+
+            Path received = Files.createTempFile("jmtcp-kni-", ".txt");
+            try {
+                // TCP to a port jmtcp has no socket on: the kernel's server answers through the port
+                Shell.Background listener = host.start("sh", "-c", "busybox nc -l -p 9999 > " + received);
+                Thread.sleep(300);
+                Shell.Result send = ns.exec(Duration.ofSeconds(20), "sh", "-c",
+                        "echo to-the-kernel-on-jmtcps-address | busybox nc -w 2 " + JMTCP_IP + " 9999");
+                assertThat(send.ok()).as(send.describe()).isTrue();
+                Shell.Result l = listener.await(Duration.ofSeconds(10));
+                assertThat(Files.readString(received)).as(l.describe()).contains("to-the-kernel-on-jmtcps-address");
+            } finally {
+                Files.deleteIfExists(received);
+            }
+
+            // a UDP exchange with the kernel: its socket answers (jmtcp would say port unreachable)
+            Shell.Background udpServer = host.start("python3", "-c", "import socket\n"
+                    + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                    + "s.bind(('" + JMTCP_IP + "', 5353))\n"
+                    + "d, a = s.recvfrom(2048)\n"
+                    + "s.sendto(b'kernel got ' + d, a)\n");
+            Thread.sleep(500);
+            Shell.Result udp = ns.exec(Duration.ofSeconds(30), "python3", "-c", "import socket\n"
+                    + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                    + "s.settimeout(3)\n"
+                    + "for attempt in range(5):\n"
+                    + "    s.sendto(b'a datagram', ('" + JMTCP_IP + "', 5353))\n"
+                    + "    try:\n"
+                    + "        print(s.recvfrom(2048)[0].decode())\n"
+                    + "        break\n"
+                    + "    except socket.timeout:\n"
+                    + "        pass\n");
+            assertThat(udp.stdout()).as(udp.describe() + "\n" + udpServer.await(Duration.ofSeconds(5)).describe())
+                    .contains("kernel got a datagram");
+
+            // jmtcp's own port is still jmtcp's
+            Shell.Result curl = ns.exec(Duration.ofSeconds(30), "curl", "-sSf", "http://" + JMTCP_IP + ":8080/");
+            assertThat(curl.stdout()).as(curl.describe()).contains("jmtcp HTTP/1.1 responder");
+
+            Shell.Result out = stop(serve);
+            assertThat(counter(out.stdout(), "EXCEPTION_TCP_NO_SOCKET")).as(out.describe()).isPositive();
+            assertThat(counter(out.stdout(), "EXCEPTION_UDP")).as(out.describe()).isPositive();
+            assertThat(counter(out.stdout(), "EXCEPTION_ARP")).as(out.describe()).isPositive();
+            assertThat(counter(out.stdout(), "RX_DROP_TCP_NO_SOCKET")).as(out.describe()).isZero();
+            assertThat(host.exec("ip", "link", "show", "dev", exc).ok()).as("the exception TAP is gone").isFalse();
+        }
+    }
+
+    /** A counter from serve's closing table, 0 when it is not listed. */
+    private static long counter(String stdout, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\s+(\\d+)$").matcher(stdout);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     @Test
     void badEalArgumentsAndUnknownPortFailClearlyAndLeaveNothing() throws Exception {
         String ifname = ifname();
