@@ -570,11 +570,12 @@ public final class Engine implements Agent {
 
     /** How long an idle engine may sleep: until its next timer, at most the configured maximum. */
     long sleepNanos() {
-        long next = timers.earliestDeadline();
+        long now = clock.nanoTime();
+        long next = timers.wakeDeadline(now);
         if (next == Long.MAX_VALUE) {
             return maxSleepNanos;
         }
-        long until = next - clock.nanoTime();
+        long until = next - now;
         return Math.max(0, Math.min(until, maxSleepNanos));
     }
 

@@ -120,6 +120,26 @@ class TimersTest {
     }
 
     @Test
+    void wakeDeadlineIsALowerBoundRescannedOnlyOnceItPassed() {
+        long now = clock.nanoTime();
+        assertThat(timers.wakeDeadline(now)).isEqualTo(Long.MAX_VALUE);
+        long a = timers.schedule(1, 1, START + 50 * MS);
+        timers.schedule(1, 2, START + 80 * MS);
+        assertThat(timers.wakeDeadline(now)).isEqualTo(START + 50 * MS);
+        timers.cancel(a);
+        assertThat(timers.wakeDeadline(now)).as("a cancel keeps the old bound: an early wakeup, no scan")
+                .isEqualTo(START + 50 * MS);
+        clock.advance(60 * MS);
+        poll();
+        assertThat(timers.wakeDeadline(clock.nanoTime())).as("bound passed: exact again").isEqualTo(START + 80 * MS);
+        timers.schedule(1, 3, START + 70 * MS);
+        assertThat(timers.wakeDeadline(clock.nanoTime())).as("never later than a new timer").isEqualTo(START + 70 * MS);
+        clock.advance(30 * MS);
+        poll();
+        assertThat(timers.wakeDeadline(clock.nanoTime())).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void timerScheduledInThePastFiresOnNextPoll() {
         clock.advance(100 * MS);
         poll();
