@@ -795,9 +795,12 @@ public final class TcpSocket {
         return acceptQueue != null && acceptQueue.size() >= acceptQueue.capacity();
     }
 
-    /** Wakes blocked threads and reports to the readiness sink. Engine thread, once per cycle. */
+    /**
+     * Wakes the blocked threads whose condition now holds (the readiness sink is reported to
+     * separately). Engine thread, once per cycle in which the socket changed.
+     */
     public void signal() {
-        waiter.signal(Waiter.READER | Waiter.WRITER);
+        waiter.signalIfReady(Waiter.READER | Waiter.WRITER);
     }
 
     /** The readiness sink, or null. */

@@ -83,6 +83,13 @@ public final class Waiter {
             return TIMED_OUT;
         }
         Thread self = Thread.currentThread();
+        // the condition before the thread: a signaller that reads the thread (acquire) after the
+        // CAS below (release) also sees the condition it may check (signalIfReady)
+        if (slot == READER) {
+            readerReady = ready;
+        } else {
+            writerReady = ready;
+        }
         if (!handle.compareAndSet(this, (Thread) null, self)) {
             throw new IllegalStateException("another thread already waits in the "
                     + (slot == READER ? "reader" : "writer") + " slot");
@@ -164,6 +171,31 @@ public final class Waiter {
             Thread t = (Thread) WRITER_THREAD.getVolatile(this);
             if (t != null) {
                 ParkAssist.unpark(t);
+            }
+        }
+    }
+
+    /**
+     * Engine: as {@link #signal}, but wakes a slot's thread only if the condition it waits for
+     * holds now (or the waiter is closed). The engine signals a socket for every change of its
+     * state, and most changes are not what a blocked thread waits for (the ACK of the request a
+     * client then waits to read the response of): waking it anyway costs a context switch and
+     * a park for nothing, on the critical path of every request. No wakeup is lost: a thread
+     * that parks re-checks its condition after announcing itself, and whatever makes the
+     * condition true later is signalled again.
+     */
+    public void signalIfReady(int slots) {
+        VarHandle.fullFence();
+        if ((slots & READER) != 0) {
+            Thread t = (Thread) READER_THREAD.getVolatile(this);
+            if (t != null && (closed || readerReady.getAsBoolean())) {
+                LockSupport.unpark(t);
+            }
+        }
+        if ((slots & WRITER) != 0) {
+            Thread t = (Thread) WRITER_THREAD.getVolatile(this);
+            if (t != null && (closed || writerReady.getAsBoolean())) {
+                LockSupport.unpark(t);
             }
         }
     }
