@@ -413,22 +413,30 @@ public final class JmtcpSelector extends AbstractSelector implements ReadinessSi
         }
     }
 
-    /** Engine thread: {@code socket}'s readiness may have changed. */
+    /**
+     * Engine thread: {@code socket}'s readiness may have changed. The key is queued only if it is
+     * ready for its interest now: most engine events (the ACK of sent data while the key waits
+     * for OP_READ) change nothing the application selects for, and queuing them woke the
+     * selecting thread for an empty select. Nothing is missed: a later change that makes the key
+     * ready is offered again, and a change of interest queues the key itself.
+     */
     @Override
     public void offer(TcpSocket socket) {
         Object a = socket.attachment();
         if (a instanceof JmtcpSelectionKey) {
             JmtcpSelectionKey k = (JmtcpSelectionKey) a;
-            if (k.jmtcpSelector() == this) {
+            if (k.jmtcpSelector() == this
+                    && (!k.isValid() || k.selectable().readyOps(k.rawInterestOps()) != 0)) {
                 enqueue(k);
             }
         }
     }
 
-    /** Wakes the selecting thread if it waits. Any thread; never blocks. */
+    /** Wakes the selecting thread if it waits and has something to look at. Any thread; never blocks. */
     @Override
     public void signal() {
-        if (waiting) {
+        // an empty queue: nothing was offered since the selecting thread last looked
+        if (waiting && (!queue.isEmpty() || queueOverflowed)) {
             wakeWaiter();
         }
     }
