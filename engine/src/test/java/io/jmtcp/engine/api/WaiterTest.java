@@ -129,6 +129,54 @@ class WaiterTest {
     }
 
     @Test
+    void signalIfReadyLeavesAThreadParkedWhileItsConditionIsFalse() throws InterruptedException {
+        Waiter waiter = new Waiter();
+        AtomicBoolean readable = new AtomicBoolean();
+        AtomicInteger checksByWaiter = new AtomicInteger();
+        Thread[] waiting = new Thread[1];
+        BooleanSupplier condition = () -> {
+            if (Thread.currentThread() == waiting[0]) {
+                checksByWaiter.incrementAndGet();
+            }
+            return readable.get();
+        };
+        Awaiting reader = new Awaiting(waiter, Waiter.READER, () -> condition.getAsBoolean(), FOREVER);
+        waiting[0] = reader.thread;
+        reader.parked();
+        int before = checksByWaiter.get();
+        waiter.signalIfReady(Waiter.READER | Waiter.WRITER); // e.g. the ACK of sent data
+        Thread.sleep(50);
+        assertThat(checksByWaiter.get()).as("not woken: no re-check by the waiting thread").isEqualTo(before);
+        readable.set(true);
+        waiter.signalIfReady(Waiter.READER);
+        assertThat(reader.join()).isEqualTo(Waiter.READY);
+    }
+
+    @Test
+    void signalIfReadyNeverLosesAWakeupInAPingPong() throws InterruptedException {
+        Waiter waiter = new Waiter();
+        AtomicLong turn = new AtomicLong();
+        int rounds = 50_000;
+        BooleanSupplier odd = () -> (turn.get() & 1) == 1;
+        BooleanSupplier even = () -> (turn.get() & 1) == 0;
+        Thread other = new Thread(() -> {
+            for (int i = 0; i < rounds; i++) {
+                waiter.await(Waiter.WRITER, odd, FOREVER);
+                turn.incrementAndGet();
+                waiter.signalIfReady(Waiter.READER | Waiter.WRITER);
+            }
+        });
+        other.start();
+        for (int i = 0; i < rounds; i++) {
+            assertThat(waiter.await(Waiter.READER, even, FOREVER)).isEqualTo(Waiter.READY);
+            turn.incrementAndGet();
+            waiter.signalIfReady(Waiter.READER | Waiter.WRITER);
+        }
+        other.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(turn.get()).isEqualTo(2L * rounds);
+    }
+
+    @Test
     void neverLosesAWakeupInAPingPong() throws InterruptedException {
         // two threads hand a counter back and forth 50,000 times; each parks without a timeout
         // when it is not its turn, so one lost wakeup hangs the test (and the @Timeout fails it)
