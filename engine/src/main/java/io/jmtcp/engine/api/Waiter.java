@@ -189,13 +189,13 @@ public final class Waiter {
         if ((slots & READER) != 0) {
             Thread t = (Thread) READER_THREAD.getVolatile(this);
             if (t != null && (closed || readerReady.getAsBoolean())) {
-                LockSupport.unpark(t);
+                ParkAssist.unpark(t); // as signal(): also rings a device the thread sleeps on inline
             }
         }
         if ((slots & WRITER) != 0) {
             Thread t = (Thread) WRITER_THREAD.getVolatile(this);
             if (t != null && (closed || writerReady.getAsBoolean())) {
-                LockSupport.unpark(t);
+                ParkAssist.unpark(t); // as signal(): also rings a device the thread sleeps on inline
             }
         }
     }
