@@ -92,6 +92,12 @@ public final class TcpSocket {
     private volatile RingSlab slab;
     /** The engine's default SO_SNDBUF, published with {@link #slab}. */
     private volatile int defaultSendBufferSize;
+    /**
+     * A writer found less room than {@link #writeLowWater} (Linux's SOCK_NOSPACE): set by the
+     * application when it reports the socket not writable, cleared by the engine when it reports
+     * the room back. Without a waiting writer, acknowledgements wake nobody.
+     */
+    private volatile boolean spaceWanted;
     /** The last send ring allocation failed; cleared by the engine when memory came back. */
     private volatile boolean sendStarved;
     @SuppressWarnings("unused") // accessed through SEND_GATE
@@ -408,10 +414,53 @@ public final class TcpSocket {
         return readableBytes() > 0 || (s & (INPUT_EOF | FAILED)) != 0 || inputShut;
     }
 
-    /** Writable: room in the send ring, or a failure to report. */
+    /**
+     * Writable: room for at least {@link #writeLowWater} bytes in the send ring, or a failure to
+     * report. A write may still succeed below the mark (it takes what fits), as on Linux, where
+     * poll reports POLLOUT only once a third of the send buffer is free: a writer woken for every
+     * acknowledgement would copy one segment per wakeup. Application thread: a false answer
+     * records that a writer waits, so the engine reports the room when it comes back.
+     */
     public boolean isWritable() {
         int s = state;
-        return (s & FAILED) != 0 || ((s & CONNECTED) != 0 && writableBytes() > 0);
+        if ((s & FAILED) != 0) {
+            return true;
+        }
+        if ((s & CONNECTED) == 0) {
+            return false;
+        }
+        if (writableBytes() >= writeLowWater()) {
+            return true;
+        }
+        spaceWanted = true;
+        // Dekker with writeSpaceReturned: our flag store before our re-read of the consumer's
+        // position, the engine's position store before its read of the flag; one sees the other
+        VarHandle.fullFence();
+        return writableBytes() >= writeLowWater();
+    }
+
+    /** Free bytes that make the socket writable: half the send ring (1 before it exists). */
+    private int writeLowWater() {
+        ByteRing ring = send;
+        return ring == null ? 1 : lowWaterOf(ring);
+    }
+
+    private static int lowWaterOf(ByteRing ring) {
+        return ring.capacity() >>> 1;
+    }
+
+    /**
+     * Engine thread, after acknowledged bytes left {@code ring} (this socket's send ring): whether
+     * a writer that found the socket not writable should now hear that it is, because half the
+     * ring is free (Linux's sk_stream_write_space). Clears the writer's flag when it answers true.
+     */
+    public boolean writeSpaceReturned(ByteRing ring) {
+        VarHandle.fullFence(); // the consumer's release store of its position before the flag read
+        if (!spaceWanted || ring.capacity() - ring.readableBytes() < lowWaterOf(ring)) {
+            return false;
+        }
+        spaceWanted = false;
+        return true;
     }
 
     /** A connect has completed or failed. */

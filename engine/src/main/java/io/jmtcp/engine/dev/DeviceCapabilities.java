@@ -39,6 +39,22 @@ public record DeviceCapabilities(
         return new DeviceCapabilities(mtu, queues, false, false, false, frameCapacityFor(mtu));
     }
 
+    /**
+     * Capabilities of a device whose frames never leave the process (the in-stack loopback):
+     * checksums are neither computed on transmit nor verified on receive, as Linux's loopback
+     * marks its packets CHECKSUM_PARTIAL on the way out and CHECKSUM_UNNECESSARY on the way in.
+     * A checksum guards against damage on a wire or in a NIC; memory the stack hands to itself
+     * has neither.
+     */
+    public static DeviceCapabilities inProcess(int mtu, int queues) {
+        return new DeviceCapabilities(mtu, queues, true, true, false, frameCapacityFor(mtu));
+    }
+
+    /** These capabilities with both checksum offloads off: every checksum computed and verified in software. */
+    public DeviceCapabilities withoutChecksumOffload() {
+        return new DeviceCapabilities(mtu, queues, false, false, rssHash, frameCapacity);
+    }
+
     /** Buffer size for a frame of the given MTU: header plus room for a VLAN tag, rounded to 64. */
     public static int frameCapacityFor(int mtu) {
         int raw = mtu + ETHERNET_HEADER + 4;

@@ -39,7 +39,10 @@ import org.agrona.concurrent.SystemNanoClock;
  * its destination and the IPv4, ICMP, UDP or TCP checksum must catch it. On a device that
  * computes checksums on transmit ({@link DeviceCapabilities#txChecksumOffload()}) the checksum is
  * computed over the corrupted bytes, as for memory corrupted before the NIC; wrap the receiving
- * side's peer instead to model corruption on the wire.
+ * side's peer instead to model corruption on the wire. A device whose frames never leave the
+ * process (the loopback, {@link DeviceCapabilities#inProcess}) is reported without its checksum
+ * offloads when the profile corrupts, so that the stack checksums in software and the corruption
+ * is caught as on a wire.
  *
  * <p>Threading is that of {@link NetDevice}: each queue's burst methods are called by its one
  * owning thread; {@link #count} may be read from any thread. Nothing is allocated per frame.
@@ -58,6 +61,7 @@ public final class FaultInjectingDevice extends ForwardingDevice {
     private static final long MIN_WAIT_NANOS = 50_000L;
 
     private final FaultProfile profile;
+    private final DeviceCapabilities capabilities;
     private final NanoClock clock;
     private final Lane[] lanes;
 
@@ -79,10 +83,17 @@ public final class FaultInjectingDevice extends ForwardingDevice {
         this.profile = profile;
         this.clock = clock;
         DeviceCapabilities caps = inner.capabilities();
+        this.capabilities = profile.corruptRate() > 0 && caps.txChecksumOffload() && caps.rxChecksumVerified()
+                ? caps.withoutChecksumOffload() : caps;
         this.lanes = new Lane[caps.queues()];
         for (int q = 0; q < lanes.length; q++) {
             lanes[q] = new Lane(q, caps.frameCapacity());
         }
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        return capabilities;
     }
 
     /** The impairments applied. */

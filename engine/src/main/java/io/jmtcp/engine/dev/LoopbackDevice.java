@@ -4,6 +4,12 @@ package io.jmtcp.engine.dev;
  * The in-stack loopback: every frame a queue transmits is received by the same queue on its
  * next receive burst, zero-copy (the transmit slot is the receive slot). Both ends of a
  * connection run through the full stack. Needs no root and no native code: the embedded default.
+ *
+ * <p>Frames never leave the process, so the device claims both checksum offloads
+ * ({@link DeviceCapabilities#inProcess}): the stack computes no TCP or IPv4 header checksum on
+ * transmit and verifies none on receive, as Linux does on {@code lo}. A pcap taken on this
+ * device therefore shows unfinished checksums (the TCP field holds the pseudo-header sum, the
+ * IPv4 one zero), as tcpdump on {@code lo} does.
  */
 public final class LoopbackDevice implements NetDevice {
 
@@ -24,7 +30,7 @@ public final class LoopbackDevice implements NetDevice {
         if (mtu > MAX_MTU) {
             throw new IllegalArgumentException("loopback mtu " + mtu + " exceeds " + MAX_MTU);
         }
-        this.capabilities = DeviceCapabilities.software(mtu, queues);
+        this.capabilities = DeviceCapabilities.inProcess(mtu, queues);
         this.queues = new RingEndpoint[queues];
         for (int q = 0; q < queues; q++) {
             FrameRing ring = FrameRing.allocate(slots, capabilities.frameCapacity());

@@ -30,6 +30,7 @@ public final class Ipv4Layer {
     private final int mtu;
     private final int ttl;
     private final boolean rxChecksumVerified;
+    private final boolean txChecksumOffload;
     private final TxQueue tx;
     private final Arp arp;
     private final Counters counters;
@@ -46,10 +47,17 @@ public final class Ipv4Layer {
     private final EthernetFrame eth = new EthernetFrame();
     private int identification;
 
-    public Ipv4Layer(long ourMac, Route route, int mtu, int ttl, boolean rxChecksumVerified,
+    /**
+     * @param rxChecksumVerified the device verified the checksums of what it receives, so neither
+     *        IPv4 nor the layers above verify them again
+     * @param txChecksumOffload the device completes the IPv4 header and TCP checksums of what is
+     *        sent, so {@link #send} and TCP leave them (see {@link #txChecksumOffload()})
+     */
+    public Ipv4Layer(long ourMac, Route route, int mtu, int ttl, boolean rxChecksumVerified, boolean txChecksumOffload,
             int reassemblyBuffers, long reassemblyTimeoutNanos, long icmpErrorIntervalNanos,
             TxQueue tx, Arp arp, Counters counters, Timers timers, int identificationSeed) {
         this.ourMac = ourMac;
+        this.txChecksumOffload = txChecksumOffload;
         this.route = route;
         this.mtu = mtu;
         this.ttl = ttl;
@@ -105,6 +113,15 @@ public final class Ipv4Layer {
      */
     public void frameChecksumsVerified(boolean verified) {
         this.frameVerified = verified;
+    }
+
+    /**
+     * Whether the device completes checksums on transmit: {@link #send} then writes a zero IPv4
+     * header checksum and TCP writes only the pseudo-header sum (what checksum-offloading NICs
+     * expect). Packets built by {@link #sendCopy} (ICMP, fragments) are always checksummed here.
+     */
+    public boolean txChecksumOffload() {
+        return txChecksumOffload;
     }
 
     /** The IP MTU. */
@@ -291,7 +308,11 @@ public final class Ipv4Layer {
         out.protocol(protocol);
         out.source(source);
         out.destination(destination);
-        out.computeChecksum();
+        if (txChecksumOffload) {
+            out.headerChecksum(0); // the device fills it in
+        } else {
+            out.computeChecksum();
+        }
         return transmit(handle, destination, ETH + total);
     }
 

@@ -136,7 +136,8 @@ public final class Engine implements Agent {
                 config.get(JmtcpConfig.ARP_ATTEMPTS), config.get(JmtcpConfig.ARP_CACHE_SIZE),
                 config.get(JmtcpConfig.ARP_PENDING), device.capabilities().frameCapacity(), tx, counters, timers);
         this.ip = new Ipv4Layer(mac, route, mtu, config.get(JmtcpConfig.IP_TTL),
-                device.capabilities().rxChecksumVerified(), config.get(JmtcpConfig.REASSEMBLY_BUFFERS),
+                device.capabilities().rxChecksumVerified(), device.capabilities().txChecksumOffload(),
+                config.get(JmtcpConfig.REASSEMBLY_BUFFERS),
                 config.get(JmtcpConfig.REASSEMBLY_TIMEOUT), config.get(JmtcpConfig.ICMP_RATE), tx, arp, counters, timers,
                 ThreadLocalRandom.current().nextInt(0x10000));
         ExceptionSink sink = device.exceptionSink(queue);

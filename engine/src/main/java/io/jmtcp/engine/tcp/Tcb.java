@@ -95,6 +95,10 @@ final class Tcb {
     // the long one (keepalive, FIN-WAIT-2, TIME-WAIT)
     long rtxTimer = Timers.NONE;
     int rtxKind;
+    /** When the retransmission timer is due; may lie after {@link #rtxScheduled} (moved lazily). */
+    long rtxDeadline;
+    /** The deadline {@link #rtxTimer} sits at in the wheel. */
+    long rtxScheduled;
     long delackTimer = Timers.NONE;
     long longTimer = Timers.NONE;
     int longKind;

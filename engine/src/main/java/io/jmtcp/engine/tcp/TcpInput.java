@@ -659,7 +659,10 @@ final class TcpInput {
             layer.armRetransmit(t, now);
         }
         counters.add(Counter.TCP_BYTES_ACKED, acked);
-        layer.markEvent(t); // room in the send ring: writable
+        if (t.sendRing == null || t.socket == null || t.socket.writeSpaceReturned(t.sendRing)) {
+            // room in the send ring for a writer that waits for it; others are not woken per ACK
+            layer.markEvent(t);
+        }
         layer.scheduleOutput(t);
     }
 

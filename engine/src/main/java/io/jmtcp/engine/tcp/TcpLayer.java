@@ -838,6 +838,12 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         switch (kind) {
             case TIMER_RETRANSMIT:
                 t.rtxTimer = Timers.NONE;
+                if (t.rtxKind == RTX_RETRANSMIT && t.rtxDeadline - now > 0) {
+                    // restarted by ACKs since it was scheduled (see armRetransmit): not due yet
+                    t.rtxScheduled = t.rtxDeadline;
+                    t.rtxTimer = timers.schedule(TIMER_RETRANSMIT, t.id, t.rtxDeadline);
+                    break;
+                }
                 if (t.rtxKind == RTX_PERSIST) {
                     output.persistTimeout(t, now);
                 } else {
@@ -889,10 +895,23 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         }
     }
 
+    /**
+     * (Re)starts the retransmission timer at now + RTO. RFC 6298 5.3 restarts it on every ACK of
+     * new data; a bulk sender gets one per two segments, and a cancel plus a schedule each time
+     * made the timer wheel a tenth of the engine's profile. So, as Linux does, a restart that only
+     * moves the deadline later just records it: the wheel entry fires at the old deadline and is
+     * scheduled again for the rest ({@link #onTimer}). Moving it earlier reschedules at once.
+     */
     void armRetransmit(Tcb t, long now) {
+        long deadline = now + t.rtt.rto();
+        t.rtxDeadline = deadline;
+        if (t.rtxTimer != Timers.NONE && t.rtxKind == RTX_RETRANSMIT && deadline - t.rtxScheduled >= 0) {
+            return;
+        }
         t.rtxTimer = timers.cancel(t.rtxTimer);
         t.rtxKind = RTX_RETRANSMIT;
-        t.rtxTimer = timers.schedule(TIMER_RETRANSMIT, t.id, now + t.rtt.rto());
+        t.rtxScheduled = deadline;
+        t.rtxTimer = timers.schedule(TIMER_RETRANSMIT, t.id, deadline);
     }
 
     void armPersist(Tcb t, long now) {

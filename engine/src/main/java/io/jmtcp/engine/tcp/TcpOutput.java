@@ -223,7 +223,7 @@ final class TcpOutput {
             ByteRing ring = t.sendRing;
             ring.peek(ring.readPosition() + (seq - t.sndUna), b, off + header, len);
         }
-        seg.computeChecksum(t.localIp, t.remoteIp);
+        checksum(t.localIp, t.remoteIp);
         if (!ip.send(h, t.localIp, t.remoteIp, Ipv4Packet.PROTOCOL_TCP, header + len, t.typeOfService, true)) {
             return -1;
         }
@@ -237,6 +237,19 @@ final class TcpOutput {
         counters.increment(Counter.TCP_TX_SEGMENTS);
         counters.add(Counter.TCP_BYTES_SENT, len);
         return len;
+    }
+
+    /**
+     * The TCP checksum, or only its pseudo-header part when the device completes it on transmit
+     * (the in-stack loopback: its frames never leave the process, as Linux's loopback marks
+     * its packets CHECKSUM_PARTIAL and skips the sum on both sides).
+     */
+    private void checksum(int source, int destination) {
+        if (ip.txChecksumOffload()) {
+            seg.offloadChecksum(source, destination);
+        } else {
+            seg.computeChecksum(source, destination);
+        }
     }
 
     /** Sends a SYN (active open, or its retransmission). */
@@ -329,7 +342,7 @@ final class TcpOutput {
                 .window(0)
                 .checksum(0)
                 .urgentPointer(0);
-        seg.computeChecksum(src, dst);
+        checksum(src, dst);
         if (ip.send(h, src, dst, Ipv4Packet.PROTOCOL_TCP, TcpSegment.MIN_HEADER_LENGTH, 0, true)) {
             counters.increment(Counter.TCP_TX_RESETS);
         }
@@ -381,7 +394,7 @@ final class TcpOutput {
         if (header > TcpSegment.MIN_HEADER_LENGTH) {
             opts.write(b, off + TcpSegment.MIN_HEADER_LENGTH);
         }
-        seg.computeChecksum(local, remote);
+        checksum(local, remote);
         if (ip.send(h, local, remote, Ipv4Packet.PROTOCOL_TCP, header, 0, true)) {
             counters.increment(Counter.TCP_TX_SEGMENTS);
         }

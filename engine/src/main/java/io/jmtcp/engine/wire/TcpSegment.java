@@ -184,6 +184,18 @@ public final class TcpSegment extends Flyweight<TcpSegment> {
         return Checksum.partial(buffer, offset, length, pseudo) == 0xffff;
     }
 
+    /**
+     * Leaves the checksum to the device (transmit checksum offload): writes the folded,
+     * uncomplemented sum of the IPv4 pseudo-header over the wrapped length, which is what a NIC
+     * that completes TCP checksums expects in the field (Linux's CHECKSUM_PARTIAL, DPDK's
+     * {@code RTE_MBUF_F_TX_TCP_CKSUM}); the segment's own bytes are not read.
+     */
+    public TcpSegment offloadChecksum(int sourceAddress, int destinationAddress) {
+        Bytes.put16(buffer, offset + CHECKSUM_OFFSET,
+                Checksum.pseudoHeader(sourceAddress, destinationAddress, Ipv4Packet.PROTOCOL_TCP, length));
+        return this;
+    }
+
     /** Computes the checksum over the pseudo-header and the wrapped length, and writes it. */
     public TcpSegment computeChecksum(int sourceAddress, int destinationAddress) {
         Bytes.put16(buffer, offset + CHECKSUM_OFFSET, 0);

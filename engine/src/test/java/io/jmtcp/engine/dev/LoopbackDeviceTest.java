@@ -36,6 +36,21 @@ class LoopbackDeviceTest {
     }
 
     @Test
+    void wakeupBeforeTheSleepMakesTheNextAwaitRxReturnAtOnce() {
+        // an application posts work and rings while the engine is between its last duty cycle and
+        // its sleep: NetDevice.wakeup promises that the next awaitRx returns promptly
+        LoopbackDevice d = new LoopbackDevice(1500, 1, 4);
+        d.wakeup(0);
+        long start = System.nanoTime();
+        d.awaitRx(0, java.util.concurrent.TimeUnit.SECONDS.toNanos(20));
+        assertThat(System.nanoTime() - start).as("nanos asleep").isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+        // the ring was used up: a later sleep waits its timeout again
+        start = System.nanoTime();
+        d.awaitRx(0, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(40));
+    }
+
+    @Test
     void fullRingCountsDrops() {
         LoopbackDevice d = new LoopbackDevice(1500, 1, 2);
         FrameBatch tx = new FrameBatch(4);
