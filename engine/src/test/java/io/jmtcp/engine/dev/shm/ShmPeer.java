@@ -46,6 +46,9 @@ public final class ShmPeer {
                     String error = exchange(s, Long.parseLong(args[2]), 7, 3, 300 * SECOND);
                     System.out.println(error == null ? "RESULT ok" : "RESULT fail " + error);
                     s.close();
+                    // let the last data and the FIN be acknowledged before this process (and its
+                    // end of the wire) goes: the survivor treats a vanished peer as a link failure
+                    stack.shutdown(10 * SECOND);
                     System.exit(error == null ? 0 : 1);
                 }
             }
