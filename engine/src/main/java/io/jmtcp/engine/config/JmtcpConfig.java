@@ -135,6 +135,13 @@ public final class JmtcpConfig {
     public static final ConfigKey<Integer> TCP_SNDBUF = key("jmtcp.tcp.sndbuf", "131072", "4096..4194304",
             "Default send buffer per connection (SO_SNDBUF), rounded up to a power of two.",
             s -> intIn(s, 4096, 4 << 20, 4096));
+    public static final ConfigKey<Integer> TCP_LOOPBACK_BUFFER = key("jmtcp.tcp.loopback-buffer", "1048576",
+            "0 or 4096..4194304",
+            "Default send and receive buffer per connection whose peer is this stack itself (loopback or"
+                    + " the stack's own address), rounded up to a power of two; 0 = jmtcp.tcp.sndbuf/rcvbuf."
+                    + " Such a path's bandwidth-delay product is the bytes copied in one engine cycle, several"
+                    + " times the general default: with 128 KiB the writer and reader wake once per write.",
+            s -> intIn(s, 0, 4 << 20, 4096));
     public static final ConfigKey<Integer> TCP_SYN_BACKLOG = key("jmtcp.tcp.syn-backlog", "256", "1..65536",
             "Half-open connections per listener and engine; beyond it SYN cookies answer (RFC 4987).",
             s -> intIn(s, 1, 65536, 1));

@@ -355,7 +355,7 @@ final class TcpInput {
      * published here, and congestion control with the first data to send.
      */
     private boolean establish(Tcb t, long now) {
-        t.socket.ringMemory(layer.slab, layer.defaultSndBuf);
+        t.socket.ringMemory(layer.slab, layer.defaultSndBuf(t));
         layer.setState(t, TcpState.ESTABLISHED);
         t.quickAcks = 16; // Linux's quick-ACK mode at connection start (TCP_MAX_QUICKACKS)
         t.retries = 0;

@@ -86,6 +86,8 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
     final long finTimeoutNanos;
     final int defaultRcvBuf;
     final int defaultSndBuf;
+    /** Default buffers for a peer that is this stack (jmtcp.tcp.loopback-buffer); 0 = the general defaults. */
+    final int loopbackBuf;
     final int synBacklog;
     final boolean synCookiesEnabled;
     final int challengeAckLimit;
@@ -169,6 +171,7 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         this.finTimeoutNanos = config.get(JmtcpConfig.TCP_FIN_TIMEOUT);
         this.defaultRcvBuf = config.get(JmtcpConfig.TCP_RCVBUF);
         this.defaultSndBuf = config.get(JmtcpConfig.TCP_SNDBUF);
+        this.loopbackBuf = config.get(JmtcpConfig.TCP_LOOPBACK_BUFFER);
         this.synBacklog = config.get(JmtcpConfig.TCP_SYN_BACKLOG);
         this.synCookiesEnabled = config.get(JmtcpConfig.TCP_SYN_COOKIES);
         this.challengeAckLimit = config.get(JmtcpConfig.TCP_CHALLENGE_ACK_LIMIT);
@@ -820,8 +823,18 @@ public final class TcpLayer implements ProtocolHandler, EngineLink {
         }
     }
 
+    /** The receive buffer a socket without SO_RCVBUF gets: larger when the peer is this stack. */
+    int defaultRcvBuf(Tcb t) {
+        return loopbackBuf > 0 && ip.route().isLocal(t.remoteIp) ? loopbackBuf : defaultRcvBuf;
+    }
+
+    /** The send buffer a socket without SO_SNDBUF gets: larger when the peer is this stack. */
+    int defaultSndBuf(Tcb t) {
+        return loopbackBuf > 0 && ip.route().isLocal(t.remoteIp) ? loopbackBuf : defaultSndBuf;
+    }
+
     int receiveBufferSize(Tcb t) {
-        int want = t.socket != null && t.socket.receiveBufferSize() > 0 ? t.socket.receiveBufferSize() : defaultRcvBuf;
+        int want = t.socket != null && t.socket.receiveBufferSize() > 0 ? t.socket.receiveBufferSize() : defaultRcvBuf(t);
         return RingSlab.sliceSizeFor(Math.min(Math.max(want, 4096), slab.maxSlice()));
     }
 

@@ -40,7 +40,7 @@ class WriteLowWaterTest {
     @Test
     void fullSendRingIsWritableAgainOnlyWhenHalfFreeAndSmallerAcksReportNothing() throws Exception {
         ManualClock clock = new ManualClock();
-        try (Stack stack = Stack.manual(JmtcpConfig.of(Map.of("ip", "127.0.0.1/8", "jmx", "false", "tcp.sndbuf", Integer.toString(CAPACITY))),
+        try (Stack stack = Stack.manual(JmtcpConfig.of(Map.of("ip", "127.0.0.1/8", "jmx", "false", "tcp.sndbuf", Integer.toString(CAPACITY), "tcp.loopback-buffer", "0")),
                 new LoopbackDevice(16384, 1, 256), clock)) {
             TcpSocket listener = stack.listen(0, PORT, 8);
             run(stack, clock, 4);
