@@ -162,4 +162,30 @@ class DpdkRingDeviceTest {
         assertThat(allocated).as("bytes allocated by 20000 rx+tx bursts").isLessThan(1024);
         assertThat(((DpdkDevice) a).txAllocFailures()).isZero();
     }
+
+    @Test
+    void batchesOfEverySizeCrossWhileTheTransmitStockFollowsThem() {
+        // the stock is topped up to the size of the batch just sent (at least STOCK_MIN, at most
+        // STOCK): a batch larger than the stock refills it mid-batch, and every frame still goes
+        FrameBatch tx = new FrameBatch(256);
+        FrameBatch rx = new FrameBatch(256);
+        int marker = 0;
+        for (int n : new int[] {1, 200, 3, DpdkDevice.STOCK, 17, 256, 2, DpdkDevice.STOCK + 1}) {
+            int first = marker;
+            for (int i = 0; i < n; i++) {
+                int f = a.txAcquire(0, tx);
+                assertThat(f).as("frame %d of a %d-frame batch", i, n).isEqualTo(i);
+                tx.buffer(f).putInt(tx.offset(f), marker++);
+                tx.length(f, 60);
+            }
+            assertThat(a.txBurst(0, tx)).as("sent of a %d-frame batch", n).isEqualTo(n);
+            int got = b.rxBurst(0, rx);
+            assertThat(got).isEqualTo(n);
+            for (int i = 0; i < got; i++) {
+                assertThat(rx.buffer(i).getInt(rx.offset(i))).isEqualTo(first + i);
+            }
+            b.rxRelease(0, rx);
+        }
+        assertThat(((DpdkDevice) a).txAllocFailures()).isZero();
+    }
 }
