@@ -1,7 +1,7 @@
 package io.jmtcp.examples.bench;
 
 import io.jmtcp.engine.dev.FrameBatch;
-import io.jmtcp.engine.dev.shm.ShmDevice;
+import io.jmtcp.provider.shm.ShmDevice;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
-package io.jmtcp.engine.dev.shm;
+package io.jmtcp.provider.shm;
 
-import static io.jmtcp.engine.dev.shm.ShmLayout.INTS;
-import static io.jmtcp.engine.dev.shm.ShmLayout.LONGS;
+import static io.jmtcp.provider.shm.ShmLayout.INTS;
+import static io.jmtcp.provider.shm.ShmLayout.LONGS;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

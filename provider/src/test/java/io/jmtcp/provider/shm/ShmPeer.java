@@ -1,4 +1,4 @@
-package io.jmtcp.engine.dev.shm;
+package io.jmtcp.provider.shm;
 
 import io.jmtcp.engine.api.TcpSocket;
 import io.jmtcp.engine.api.Waiter;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The other process of the two-JVM shm tests (run with {@code java -cp <test class path>
- * io.jmtcp.engine.dev.shm.ShmPeer ROLE FILE [BYTES]}), and the exchange both sides run.
+ * io.jmtcp.provider.shm.ShmPeer ROLE FILE [BYTES]}), and the exchange both sides run.
  *
  * <p>Roles: {@code client} — a stack at 198.18.0.2 that connects to 198.18.0.1:9000 and runs
  * {@link #exchange} both ways, then prints {@code RESULT ok} or {@code RESULT fail ...};

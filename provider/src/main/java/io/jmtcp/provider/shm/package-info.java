@@ -6,6 +6,12 @@
  * {@code FileChannel.map} and every shared word is read and written through
  * {@code MethodHandles.byteBufferViewVarHandle} with acquire/release or volatile order.
  *
+ * <p>Why here and not in {@code engine/dev}: on Java 17 a file can be mapped without native code
+ * only through {@code FileChannel}, and the engine uses no JDK NIO channel type (DESIGN.md §2).
+ * The device plugs into the engine through its public device SPI ({@code NetDeviceProvider},
+ * registered in this module's {@code META-INF/services}), so any stack in a JVM that has the
+ * provider module on its class path, including {@code jmtcp.jar serve}, opens {@code shm:}.
+ *
  * <p>Contract. The first process to open a path creates and initialises the file (side A); the
  * second attaches to it (side B); a third is refused. A file left by a dead process is
  * re-initialised; one whose owner lives, or that is not a wire of this layout, is refused with a
@@ -28,4 +34,4 @@
  * different network namespaces); without any doorbell the receiver parks in growing bounded
  * intervals, as before.
  */
-package io.jmtcp.engine.dev.shm;
+package io.jmtcp.provider.shm;

@@ -1,4 +1,4 @@
-package io.jmtcp.engine.dev.shm;
+package io.jmtcp.provider.shm;
 
 import io.jmtcp.engine.dev.DeviceCapabilities;
 import io.jmtcp.engine.dev.DeviceCounter;

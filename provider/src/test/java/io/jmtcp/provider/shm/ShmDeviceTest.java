@@ -1,4 +1,4 @@
-package io.jmtcp.engine.dev.shm;
+package io.jmtcp.provider.shm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
